@@ -1,0 +1,126 @@
+// swift-tools-version:6.1
+// SPDX-License-Identifier: Apache-2.0
+
+import PackageDescription
+
+/// Settings every target of this package builds with: Swift 6 language mode plus the
+/// upcoming features the style guide asks for.
+let strictSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "swift-discv5",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "Discv5Crypto", targets: ["Discv5Crypto"]),
+        .library(name: "RLP", targets: ["RLP"]),
+        .library(name: "ENR", targets: ["ENR"]),
+        .library(name: "UTP", targets: ["UTP"]),
+        .library(name: "UTPUDP", targets: ["UTPUDP"]),
+        .library(name: "Discv5Testing", targets: ["Discv5Testing"]),
+        .executable(name: "discv5", targets: ["Discv5CLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-atomics.git", from: "1.3.0"),
+    ],
+    targets: [
+        // MARK: System libraries (Debian: libsecp256k1-dev, libssl-dev)
+        .systemLibrary(
+            name: "CSecp256k1",
+            pkgConfig: "libsecp256k1",
+            providers: [.apt(["libsecp256k1-dev"])]
+        ),
+        .systemLibrary(
+            name: "COpenSSL",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
+
+        // MARK: Foundation layers
+        .target(
+            name: "Discv5Crypto",
+            dependencies: ["CSecp256k1", "COpenSSL"],
+            swiftSettings: strictSettings
+        ),
+        .target(name: "RLP", swiftSettings: strictSettings),
+        .target(name: "ENR", dependencies: ["Discv5Crypto", "RLP"], swiftSettings: strictSettings),
+
+        // MARK: uTP (BEP 29): sans-I/O core and its raw-UDP shell
+        .target(
+            name: "UTP",
+            dependencies: [.product(name: "DequeModule", package: "swift-collections")],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "UTPUDP",
+            dependencies: [
+                "UTP",
+                "Discv5Crypto",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
+        // MARK: Deterministic testing support (manual clock, simulated network)
+        .target(name: "Discv5Testing", swiftSettings: strictSettings),
+
+        // MARK: The `discv5` command-line tool
+        .executableTarget(
+            name: "Discv5CLI",
+            dependencies: [
+                "Discv5Crypto",
+                "ENR",
+                "UTP",
+                "UTPUDP",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
+        // MARK: Tests
+        .testTarget(
+            name: "Discv5CryptoTests",
+            dependencies: ["Discv5Crypto"],
+            resources: [.copy("Vectors")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "RLPTests",
+            dependencies: ["RLP"],
+            resources: [.copy("Vectors")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ENRTests",
+            dependencies: ["ENR", "Discv5Crypto", "RLP"],
+            resources: [.copy("Vectors")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "UTPTests",
+            dependencies: ["UTP", "Discv5Testing"],
+            resources: [.copy("Vectors")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "UTPUDPTests",
+            dependencies: ["UTP", "UTPUDP"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "Discv5CLITests",
+            dependencies: ["Discv5CLI"],
+            swiftSettings: strictSettings
+        ),
+    ]
+)
