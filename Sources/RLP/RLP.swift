@@ -44,16 +44,25 @@ public enum RLP {
     public static func encode(_ item: RLPItem, into buffer: inout [UInt8]) {
         switch item {
         case .bytes(let bytes):
-            buffer.reserveCapacity(buffer.count + self.encodedLength(ofBytes: bytes))
+            self.reserve(self.encodedLength(ofBytes: bytes), in: &buffer)
             self.appendBytes(bytes, to: &buffer)
         case .list:
             // Two passes keep the work linear in the size of the tree: the first records every list's
             // payload length in pre-order, the second writes headers and payloads using them.
             var payloadLengths: [Int] = []
             let total = self.measure(item, payloadLengths: &payloadLengths)
-            buffer.reserveCapacity(buffer.count + total)
+            self.reserve(total, in: &buffer)
             var cursor = 0
             self.write(item, payloadLengths: payloadLengths, cursor: &cursor, into: &buffer)
+        }
+    }
+
+    /// Makes room for `count` more bytes, growing geometrically: reserving exactly `count + n` on every call
+    /// would reallocate on every call when a caller appends many small items to one buffer.
+    private static func reserve(_ count: Int, in buffer: inout [UInt8]) {
+        let needed = buffer.count + count
+        if needed > buffer.capacity {
+            buffer.reserveCapacity(Swift.max(needed, 2 * buffer.capacity))
         }
     }
 
@@ -144,6 +153,8 @@ public enum RLP {
     /// - Parameters:
     ///   - bytes: The encoding. Bytes after the item are an error (``RLPError/Code/trailingBytes``).
     ///   - maxDepth: The deepest list nesting accepted; see ``defaultMaximumDepth``. Must not be negative.
+    ///     Decoding itself never recurses, but comparing, hashing and releasing an ``RLPItem`` do, one stack
+    ///     frame per level, so raise this only for trusted input.
     /// - Returns: The decoded item.
     /// - Throws: ``RLPError`` if the input is not exactly one canonical item.
     public static func decode(
@@ -172,6 +183,7 @@ public enum RLP {
     /// - Parameters:
     ///   - bytes: The input; the item starts at its first byte.
     ///   - maxDepth: The deepest list nesting accepted; see ``defaultMaximumDepth``. Must not be negative.
+    ///     Raise it only for trusted input, for the reason given at ``decode(_:maxDepth:)``.
     /// - Returns: The item and the number of bytes of its encoding.
     /// - Throws: ``RLPError`` if the input does not start with a canonical item.
     public static func decodePrefix(

@@ -34,6 +34,17 @@ struct RLPReaderTests {
         try list.expectEnd()
     }
 
+    @Test func documentationExampleHolds() throws {
+        let encoded = RLP.encode(.list([RLPItem("id"), RLPItem("v4"), .uint(UInt64(7))]))
+        var reader = RLPReader(encoded)
+        var list = try reader.enterList()
+        try reader.expectEnd()
+        #expect(try list.readBytes() == Array("id".utf8)[...])
+        #expect(try list.readRawItem() == [0x82, 0x76, 0x34][...])
+        #expect(try list.readUInt64() == 7)
+        #expect(list.isAtEnd)
+    }
+
     @Test func slicesShareIndicesWithTheInput() throws {
         var reader = RLPReader(Self.record)
         var list = try reader.enterList()
