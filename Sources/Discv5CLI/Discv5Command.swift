@@ -30,23 +30,28 @@ struct Discv5Command: AsyncParsableCommand {
             }
         } catch let error as CLIError {
             printError(error.message)
-            exit(error.exitCode)
+            terminate(error.exitCode)
         } catch {
             let code = exitCode(for: error)
             if code == .success {
                 print(fullMessage(for: error))
-                exit(0)
+                terminate(0)
             }
             let message = message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
             printError(message)
             // Anything the argument parser rejects is the user's input: exit 2.
-            exit(code == .failure ? 1 : 2)
+            terminate(code == .failure ? 1 : 2)
         }
     }
 }
 
 /// Writes one line to standard error, prefixed with the tool's name.
 func printError(_ message: String) {
-    let line = "discv5: \(message)\n"
-    _ = line.withCString { fputs($0, stderr) }
+    let line = Array("discv5: \(message)\n".utf8)
+    _ = line.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
+}
+
+/// Ends the process with an exit code.
+func terminate(_ code: Int32) -> Never {
+    exit(code)
 }

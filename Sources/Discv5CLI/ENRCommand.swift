@@ -119,11 +119,11 @@ struct ENRCommand: AsyncParsableCommand {
             // A record that failed verification is refused before it gets here.
             "signature_valid": true,
             "ip": record.ip?.description,
-            "udp": record.udp.map(Int.init),
-            "tcp": record.tcp.map(Int.init),
+            "udp": record.udp.map { Int($0) },
+            "tcp": record.tcp.map { Int($0) },
             "ip6": record.ip6?.description,
-            "udp6": record.udp6.map(Int.init),
-            "tcp6": record.tcp6.map(Int.init),
+            "udp6": record.udp6.map { Int($0) },
+            "tcp6": record.tcp6.map { Int($0) },
             "pairs": pairs,
         ]
     }

@@ -24,7 +24,7 @@ struct KeyCommand: AsyncParsableCommand {
         func run() async throws {
             let key = Secp256k1.PrivateKey()
             if let out {
-                try KeyFile.write(key, to: out)
+                try KeyFile.create(key, at: out)
             } else {
                 print(key.hexString)
             }

@@ -13,7 +13,7 @@ enum KeyFile {
     /// Writes a key as hex to a new file created with mode 0600.
     ///
     /// The file must not exist yet: silently replacing a node's identity is never what a user wants.
-    static func write(_ key: Secp256k1.PrivateKey, to path: String) throws(CLIError) {
+    static func create(_ key: Secp256k1.PrivateKey, at path: String) throws(CLIError) {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {
             throw .badInput("cannot create key file \(path): \(String(cString: strerror(errno)))")

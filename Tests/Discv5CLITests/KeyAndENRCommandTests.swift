@@ -82,7 +82,7 @@ private func temporaryPath(_ name: String) -> String {
 
     @Test(arguments: [
         ("enr:!!!notbase64", "base64"),
-        ("-IS4QHCYrYZbAKWCBRlAy5zzaDZXJBGkcnh4MHcBFZnt", "enr:"),
+        ("IS4QHCYrYZbAKWCBRlAy5zzaDZXJBGkcnh4MHcBFZnt", "enr:"),
         // The example record with one signature character changed.
         (exampleENR.replacingOccurrences(of: "HCYrYZ", with: "HCYrYa"), "signature"),
     ])
