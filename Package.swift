@@ -18,6 +18,8 @@ let package = Package(
         .library(name: "Discv5Crypto", targets: ["Discv5Crypto"]),
         .library(name: "RLP", targets: ["RLP"]),
         .library(name: "ENR", targets: ["ENR"]),
+        .library(name: "Discv5Wire", targets: ["Discv5Wire"]),
+        .library(name: "Discv5Core", targets: ["Discv5Core"]),
         .library(name: "UTP", targets: ["UTP"]),
         .library(name: "UTPUDP", targets: ["UTPUDP"]),
         .library(name: "Discv5Testing", targets: ["Discv5Testing"]),
@@ -50,6 +52,21 @@ let package = Package(
         ),
         .target(name: "RLP", swiftSettings: strictSettings),
         .target(name: "ENR", dependencies: ["Discv5Crypto", "RLP"], swiftSettings: strictSettings),
+
+        // MARK: Discovery v5: pure wire codec and sans-I/O protocol core
+        .target(
+            name: "Discv5Wire",
+            dependencies: ["Discv5Crypto", "RLP", "ENR"],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "Discv5Core",
+            dependencies: [
+                "Discv5Wire", "Discv5Crypto", "RLP", "ENR",
+                .product(name: "DequeModule", package: "swift-collections"),
+            ],
+            swiftSettings: strictSettings
+        ),
 
         // MARK: uTP (BEP 29): sans-I/O core and its raw-UDP shell
         .target(
@@ -103,6 +120,17 @@ let package = Package(
             name: "ENRTests",
             dependencies: ["ENR", "Discv5Crypto", "RLP"],
             resources: [.copy("Vectors")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "Discv5WireTests",
+            dependencies: ["Discv5Wire", "Discv5Crypto", "RLP", "ENR"],
+            resources: [.copy("Vectors")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "Discv5CoreTests",
+            dependencies: ["Discv5Core", "Discv5Wire", "Discv5Crypto", "ENR", "Discv5Testing"],
             swiftSettings: strictSettings
         ),
         .testTarget(
