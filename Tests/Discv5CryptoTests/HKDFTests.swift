@@ -14,7 +14,10 @@ import Testing
 
     @Test func emptySaltEqualsThirtyTwoZeroBytes() {
         let ikm = [UInt8](repeating: 0x0B, count: 22)
-        #expect(HKDF.extract(salt: [UInt8](), inputKeyMaterial: ikm) == HKDF.extract(salt: [UInt8](repeating: 0, count: 32), inputKeyMaterial: ikm))
+        #expect(
+            HKDF.extract(salt: [UInt8](), inputKeyMaterial: ikm)
+                == HKDF.extract(salt: [UInt8](repeating: 0, count: 32), inputKeyMaterial: ikm)
+        )
     }
 
     @Test func extractIsHMACWithTheSaltAsKey() {
@@ -25,7 +28,10 @@ import Testing
 
     @Test func emptyInputKeyMaterialIsAccepted() {
         let salt = [UInt8](repeating: 7, count: 16)
-        #expect(HKDF.extract(salt: salt, inputKeyMaterial: [UInt8]()) == HMACSHA256.authenticationCode(for: [UInt8](), key: salt))
+        #expect(
+            HKDF.extract(salt: salt, inputKeyMaterial: [UInt8]())
+                == HMACSHA256.authenticationCode(for: [UInt8](), key: salt)
+        )
     }
 
     @Test func expandOutputIsAPrefixOfALongerExpansion() {
