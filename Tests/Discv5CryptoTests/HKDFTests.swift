@@ -42,4 +42,14 @@ import Testing
         #expect(HKDF.expand(pseudoRandomKey: prk, info: info, outputByteCount: 33) == Array(long[..<33]))
         #expect(HKDF.expand(pseudoRandomKey: prk, info: info, outputByteCount: 0).isEmpty)
     }
+
+    @Test func shortPseudoRandomKeyIsUsedAsAnHMACKeyWithoutTrapping() {
+        // RFC 5869 asks for at least 32 bytes of PRK; a shorter one must still behave as
+        // HMAC-based expansion does (T(1) = HMAC(prk, info || 0x01)), never crash.
+        let prk: [UInt8] = [1, 2, 3, 4, 5]
+        let info = Array("info".utf8)
+        let first = HMACSHA256.authenticationCode(for: info + [0x01], key: prk)
+        #expect(HKDF.expand(pseudoRandomKey: prk, info: info, outputByteCount: 32) == first)
+        #expect(HKDF.expand(pseudoRandomKey: [UInt8](), info: info, outputByteCount: 16).count == 16)
+    }
 }
