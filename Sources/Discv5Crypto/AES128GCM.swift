@@ -70,7 +70,9 @@ public final class AES128GCM {
                         let count = plaintext.count + Self.tagByteCount
                         var output = [UInt8](repeating: 0, count: count)
                         let written = output.withUnsafeMutableBytes { output in
-                            Result { () throws(CryptoError) -> Int in try seal(plaintext: plaintext, nonce: nonce, authenticating: ad, into: output) }
+                            Result { () throws(CryptoError) -> Int in
+                                try seal(plaintext: plaintext, nonce: nonce, authenticating: ad, into: output)
+                            }
                         }
                         _ = try written.get()
                         return output
@@ -105,7 +107,9 @@ public final class AES128GCM {
                         }
                         var output = [UInt8](repeating: 0, count: input.count - Self.tagByteCount)
                         let written = output.withUnsafeMutableBytes { output in
-                            Result { () throws(CryptoError) -> Int in try open(ciphertextAndTag: input, nonce: nonce, authenticating: ad, into: output) }
+                            Result { () throws(CryptoError) -> Int in
+                                try open(ciphertextAndTag: input, nonce: nonce, authenticating: ad, into: output)
+                            }
                         }
                         _ = try written.get()
                         return output
@@ -194,7 +198,10 @@ public final class AES128GCM {
         // OpenSSL only reads the expected tag here, despite the mutable pointer type.
         guard
             EVP_CIPHER_CTX_ctrl(
-                context, EVP_CTRL_AEAD_SET_TAG, Int32(Self.tagByteCount), UnsafeMutablePointer(mutating: input + count)
+                context,
+                EVP_CTRL_AEAD_SET_TAG,
+                Int32(Self.tagByteCount),
+                UnsafeMutablePointer(mutating: input + count)
             ) == 1
         else {
             throw .internalFailure("AES-128-GCM could not take the tag")
@@ -256,7 +263,8 @@ public final class AES128GCM {
     }
 
     /// Re-arms the context with a nonce (keeping the key schedule) and feeds the AAD.
-    private func start(nonce: UnsafeRawBufferPointer, encrypting: Bool, ad: UnsafeRawBufferPointer) throws(CryptoError) {
+    private func start(nonce: UnsafeRawBufferPointer, encrypting: Bool, ad: UnsafeRawBufferPointer) throws(CryptoError)
+    {
         guard EVP_CipherInit_ex2(context, nil, nil, bytePointer(nonce), encrypting ? 1 : 0, nil) == 1 else {
             throw .internalFailure("AES-128-GCM nonce setup failed")
         }

@@ -18,7 +18,10 @@ func withContiguousBytes<Bytes: Collection<UInt8>, Result>(
 /// A non-null pointer to use where an API wants a buffer address even for zero bytes
 /// (OpenSSL treats a null key or salt as "not supplied", which differs from "empty").
 /// Nothing ever writes through it, so sharing it across threads is safe.
-nonisolated(unsafe) let emptyBufferAnchor: UnsafeMutableRawPointer = UnsafeMutableRawPointer.allocate(byteCount: 1, alignment: 1)
+nonisolated(unsafe) let emptyBufferAnchor: UnsafeMutableRawPointer = UnsafeMutableRawPointer.allocate(
+    byteCount: 1,
+    alignment: 1
+)
 
 extension UnsafeRawBufferPointer {
     /// The base address, or a valid non-null address when the buffer is empty.

@@ -106,13 +106,24 @@ public struct CryptoError: Error, Hashable, CustomStringConvertible {
 
 extension CryptoError {
     @inline(never)
-    static func invalidKeyLength(expected: Int, actual: Int, file: String = #fileID, line: UInt = #line) -> CryptoError {
-        CryptoError(code: .invalidKeyLength, reason: "expected \(expected) bytes, got \(actual)", file: file, line: line)
+    static func invalidKeyLength(expected: Int, actual: Int, file: String = #fileID, line: UInt = #line) -> CryptoError
+    {
+        CryptoError(
+            code: .invalidKeyLength,
+            reason: "expected \(expected) bytes, got \(actual)",
+            file: file,
+            line: line
+        )
     }
 
     @inline(never)
     static func invalidPrivateKey(file: String = #fileID, line: UInt = #line) -> CryptoError {
-        CryptoError(code: .invalidPrivateKey, reason: "scalar is zero or not below the group order", file: file, line: line)
+        CryptoError(
+            code: .invalidPrivateKey,
+            reason: "scalar is zero or not below the group order",
+            file: file,
+            line: line
+        )
     }
 
     @inline(never)
@@ -126,8 +137,18 @@ extension CryptoError {
     }
 
     @inline(never)
-    static func invalidNonceLength(expected: Int, actual: Int, file: String = #fileID, line: UInt = #line) -> CryptoError {
-        CryptoError(code: .invalidNonceLength, reason: "expected \(expected) bytes, got \(actual)", file: file, line: line)
+    static func invalidNonceLength(
+        expected: Int,
+        actual: Int,
+        file: String = #fileID,
+        line: UInt = #line
+    ) -> CryptoError {
+        CryptoError(
+            code: .invalidNonceLength,
+            reason: "expected \(expected) bytes, got \(actual)",
+            file: file,
+            line: line
+        )
     }
 
     @inline(never)

@@ -74,7 +74,10 @@ public enum HKDF {
         )
         if outputByteCount == 0 { return [] }
         return derive(
-            mode: EVP_KDF_HKDF_MODE_EXPAND_ONLY, key: pseudoRandomKey, salt: nil, info: info,
+            mode: EVP_KDF_HKDF_MODE_EXPAND_ONLY,
+            key: pseudoRandomKey,
+            salt: nil,
+            info: info,
             count: outputByteCount
         )
     }

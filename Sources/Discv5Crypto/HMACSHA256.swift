@@ -36,7 +36,8 @@ public enum HMACSHA256 {
         return [UInt8](unsafeUninitializedCapacity: byteCount) { output, initialized in
             var length = 0
             // A non-null key pointer even for an empty key: OpenSSL reads null as "no key".
-            guard EVP_MAC_init(context, key.nonNullBaseAddress.assumingMemoryBound(to: UInt8.self), key.count, nil) == 1,
+            guard
+                EVP_MAC_init(context, key.nonNullBaseAddress.assumingMemoryBound(to: UInt8.self), key.count, nil) == 1,
                 EVP_MAC_update(context, bytes.nonNullBaseAddress.assumingMemoryBound(to: UInt8.self), bytes.count) == 1,
                 EVP_MAC_final(context, output.baseAddress, &length, byteCount) == 1,
                 length == byteCount

@@ -11,9 +11,15 @@ import COpenSSL
 /// work then, so it stops the process with a clear message.
 enum OpenSSLAlgorithms {
     /// `EVP_CIPHER` for AES-128-GCM.
-    nonisolated(unsafe) static let aes128GCM: OpaquePointer = fetched(EVP_CIPHER_fetch(nil, "AES-128-GCM", nil), "AES-128-GCM")
+    nonisolated(unsafe) static let aes128GCM: OpaquePointer = fetched(
+        EVP_CIPHER_fetch(nil, "AES-128-GCM", nil),
+        "AES-128-GCM"
+    )
     /// `EVP_CIPHER` for AES-128-CTR.
-    nonisolated(unsafe) static let aes128CTR: OpaquePointer = fetched(EVP_CIPHER_fetch(nil, "AES-128-CTR", nil), "AES-128-CTR")
+    nonisolated(unsafe) static let aes128CTR: OpaquePointer = fetched(
+        EVP_CIPHER_fetch(nil, "AES-128-CTR", nil),
+        "AES-128-CTR"
+    )
     /// `EVP_MD` for SHA-256.
     nonisolated(unsafe) static let sha256: OpaquePointer = fetched(EVP_MD_fetch(nil, "SHA256", nil), "SHA256")
     /// `EVP_MAC` for HMAC.

@@ -27,8 +27,12 @@ public enum SHA256 {
         [UInt8](unsafeUninitializedCapacity: byteCount) { digest, initialized in
             var length: UInt32 = 0
             let ok = EVP_Digest(
-                bytes.nonNullBaseAddress, bytes.count, digest.baseAddress, &length,
-                OpenSSLAlgorithms.sha256, nil
+                bytes.nonNullBaseAddress,
+                bytes.count,
+                digest.baseAddress,
+                &length,
+                OpenSSLAlgorithms.sha256,
+                nil
             )
             // SHA-256 over memory cannot fail short of memory exhaustion inside OpenSSL.
             guard ok == 1, length == UInt32(byteCount) else {

@@ -25,7 +25,11 @@ extension Secp256k1 {
             var length = Self.uncompressedByteCount
             var copy = point
             let ok = secp256k1_ec_pubkey_serialize(
-                Secp256k1.context, &serialized, &length, &copy, UInt32(SECP256K1_EC_UNCOMPRESSED)
+                Secp256k1.context,
+                &serialized,
+                &length,
+                &copy,
+                UInt32(SECP256K1_EC_UNCOMPRESSED)
             )
             precondition(ok == 1 && length == Self.uncompressedByteCount, "serializing a parsed point failed")
             self.xy = Array(serialized[1...])
@@ -86,7 +90,10 @@ extension Secp256k1 {
         ///   - digest: The 32-byte digest that was signed.
         /// - Returns: `true` only for a well-formed, low-`s` signature that verifies; `false` for
         ///   anything else, including wrong lengths and `r` or `s` out of range.
-        public func isValidSignature(_ signature: some Collection<UInt8>, forDigest digest: some Collection<UInt8>) -> Bool {
+        public func isValidSignature(
+            _ signature: some Collection<UInt8>,
+            forDigest digest: some Collection<UInt8>
+        ) -> Bool {
             let compact = Array(signature)
             let message = Array(digest)
             guard compact.count == 64, message.count == 32 else { return false }

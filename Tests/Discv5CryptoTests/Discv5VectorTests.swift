@@ -13,7 +13,8 @@ import Testing
         let secret = try ephemeral.sharedSecret(with: destination)
         // The spec's order: the challenge data is the salt, the ECDH secret the key material.
         let prk = HKDF.extract(salt: try bytes(vector.challenge_data), inputKeyMaterial: secret)
-        let info = Array("discovery v5 key agreement".utf8) + (try bytes(vector.node_id_a)) + (try bytes(vector.node_id_b))
+        let info =
+            Array("discovery v5 key agreement".utf8) + (try bytes(vector.node_id_a)) + (try bytes(vector.node_id_b))
         let keyData = HKDF.expand(pseudoRandomKey: prk, info: info, outputByteCount: 32)
         #expect(Hex.encode(keyData[..<16]) == vector.initiator_key)
         #expect(Hex.encode(keyData[16...]) == vector.recipient_key)
@@ -22,7 +23,8 @@ import Testing
     @Test func idNonceSignatureVerifiesAndIsReproducedExactly() throws {
         let vector = try TestVectors.discv5().id_nonce_signing
         let staticKey = try Secp256k1.PrivateKey(hex: vector.static_key)
-        let input = Array("discovery v5 identity proof".utf8)
+        let input =
+            Array("discovery v5 identity proof".utf8)
             + (try bytes(vector.challenge_data))
             + (try bytes(vector.ephemeral_pubkey))
             + (try bytes(vector.node_id_B))
@@ -36,13 +38,17 @@ import Testing
     @Test func aesGCMMessageEncryptionMatchesSpec() throws {
         let vector = try TestVectors.discv5().aes_gcm
         let sealed = try AES128GCM.seal(
-            key: bytes(vector.encryption_key), nonce: bytes(vector.nonce),
-            plaintext: bytes(vector.pt), ad: bytes(vector.ad)
+            key: bytes(vector.encryption_key),
+            nonce: bytes(vector.nonce),
+            plaintext: bytes(vector.pt),
+            ad: bytes(vector.ad)
         )
         #expect(Hex.encode(sealed) == vector.message_ciphertext)
         let opened = try AES128GCM.open(
-            key: bytes(vector.encryption_key), nonce: bytes(vector.nonce),
-            ciphertextAndTag: sealed, ad: bytes(vector.ad)
+            key: bytes(vector.encryption_key),
+            nonce: bytes(vector.nonce),
+            ciphertextAndTag: sealed,
+            ad: bytes(vector.ad)
         )
         #expect(Hex.encode(opened) == vector.pt)
     }

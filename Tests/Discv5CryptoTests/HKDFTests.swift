@@ -14,7 +14,10 @@ import Testing
 
     @Test func emptySaltEqualsThirtyTwoZeroBytes() {
         let ikm = [UInt8](repeating: 0x0B, count: 22)
-        #expect(HKDF.extract(salt: [UInt8](), inputKeyMaterial: ikm) == HKDF.extract(salt: [UInt8](repeating: 0, count: 32), inputKeyMaterial: ikm))
+        #expect(
+            HKDF.extract(salt: [UInt8](), inputKeyMaterial: ikm)
+                == HKDF.extract(salt: [UInt8](repeating: 0, count: 32), inputKeyMaterial: ikm)
+        )
     }
 
     @Test func extractIsHMACWithTheSaltAsKey() {
@@ -25,7 +28,10 @@ import Testing
 
     @Test func emptyInputKeyMaterialIsAccepted() {
         let salt = [UInt8](repeating: 7, count: 16)
-        #expect(HKDF.extract(salt: salt, inputKeyMaterial: [UInt8]()) == HMACSHA256.authenticationCode(for: [UInt8](), key: salt))
+        #expect(
+            HKDF.extract(salt: salt, inputKeyMaterial: [UInt8]())
+                == HMACSHA256.authenticationCode(for: [UInt8](), key: salt)
+        )
     }
 
     @Test func expandOutputIsAPrefixOfALongerExpansion() {
@@ -35,5 +41,15 @@ import Testing
         #expect(long.count == 8160)
         #expect(HKDF.expand(pseudoRandomKey: prk, info: info, outputByteCount: 33) == Array(long[..<33]))
         #expect(HKDF.expand(pseudoRandomKey: prk, info: info, outputByteCount: 0).isEmpty)
+    }
+
+    @Test func shortPseudoRandomKeyIsUsedAsAnHMACKeyWithoutTrapping() {
+        // RFC 5869 asks for at least 32 bytes of PRK; a shorter one must still behave as
+        // HMAC-based expansion does (T(1) = HMAC(prk, info || 0x01)), never crash.
+        let prk: [UInt8] = [1, 2, 3, 4, 5]
+        let info = Array("info".utf8)
+        let first = HMACSHA256.authenticationCode(for: info + [0x01], key: prk)
+        #expect(HKDF.expand(pseudoRandomKey: prk, info: info, outputByteCount: 32) == first)
+        #expect(HKDF.expand(pseudoRandomKey: [UInt8](), info: info, outputByteCount: 16).count == 16)
     }
 }

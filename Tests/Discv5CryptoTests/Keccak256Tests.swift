@@ -10,13 +10,17 @@ import Testing
     }
 
     @Test func emptyInputIsTheWellKnownEthereumEmptyHash() {
-        #expect(Hex.encode(Keccak256.hash([UInt8]())) == "c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470")
+        #expect(
+            Hex.encode(Keccak256.hash([UInt8]())) == "c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470"
+        )
     }
 
     @Test func usesKeccakPaddingNotSHA3() {
         // SHA3-256("") is a7ffc6f8bf1ed76651c14756a061d662f580ff4de43b49fa82d80a4b80f8434a;
         // getting that would mean the 0x06 domain byte slipped in.
-        #expect(Hex.encode(Keccak256.hash([UInt8]())) != "a7ffc6f8bf1ed76651c14756a061d662f580ff4de43b49fa82d80a4b80f8434a")
+        #expect(
+            Hex.encode(Keccak256.hash([UInt8]())) != "a7ffc6f8bf1ed76651c14756a061d662f580ff4de43b49fa82d80a4b80f8434a"
+        )
     }
 
     @Test func nonContiguousCollectionHashesLikeAnArray() {

@@ -13,8 +13,14 @@ import Testing
         let keys = try TestVectors.discv5().keys
         let derived = keys.derived_not_in_spec_text
         let rows = [
-            (keys.node_a_key, derived.node_a_pubkey_compressed, derived.node_a_pubkey_uncompressed_xy, derived.node_a_id),
-            (keys.node_b_key, derived.node_b_pubkey_compressed, derived.node_b_pubkey_uncompressed_xy, derived.node_b_id),
+            (
+                keys.node_a_key, derived.node_a_pubkey_compressed, derived.node_a_pubkey_uncompressed_xy,
+                derived.node_a_id
+            ),
+            (
+                keys.node_b_key, derived.node_b_pubkey_compressed, derived.node_b_pubkey_uncompressed_xy,
+                derived.node_b_id
+            ),
         ]
         for (secret, compressed, xy, nodeID) in rows {
             let publicKey = try Secp256k1.PrivateKey(hex: secret).publicKey
@@ -41,7 +47,9 @@ import Testing
 
     @Test func largestValidScalarIsAccepted() throws {
         // n - 1 is the largest valid secret key.
-        #expect(throws: Never.self) { try Secp256k1.PrivateKey(hex: "fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364140") }
+        #expect(throws: Never.self) {
+            try Secp256k1.PrivateKey(hex: "fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364140")
+        }
     }
 
     @Test(arguments: [
@@ -83,7 +91,9 @@ import Testing
     @Test func errorDescriptionsCarryNoKeyMaterial() throws {
         // n itself: the error must explain without echoing the bytes.
         let error = #expect(throws: CryptoError.self) { try Secp256k1.PrivateKey(hex: Self.groupOrder) }
-        #expect(error.map { !$0.description.contains(Self.groupOrder) && !$0.description.contains("fffffffffffff") } == true)
+        #expect(
+            error.map { !$0.description.contains(Self.groupOrder) && !$0.description.contains("fffffffffffff") } == true
+        )
     }
 
     // MARK: Public keys
@@ -109,8 +119,10 @@ import Testing
         var hybrid = good.uncompressed
         hybrid[0] = 0x06 | (good.rawXY[63] & 1)
         let xNotOnCurve = [0x02] + [UInt8](repeating: 0, count: 31) + [0x05]  // x = 5: 5³ + 7 = 132 is no square mod p
-        let cases: [[UInt8]] = [[], [0x02], Array(good.compressed.dropLast()), offCurve, badPrefix, hybrid, xNotOnCurve,
-                                [UInt8](repeating: 0, count: 64), good.uncompressed + [0]]
+        let cases: [[UInt8]] = [
+            [], [0x02], Array(good.compressed.dropLast()), offCurve, badPrefix, hybrid, xNotOnCurve,
+            [UInt8](repeating: 0, count: 64), good.uncompressed + [0],
+        ]
         for bytes in cases {
             let error = #expect(throws: CryptoError.self) { try Secp256k1.PublicKey(bytes: bytes) }
             #expect(error?.code == .invalidPublicKey, "\(Hex.encode(bytes))")
