@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 SWIFT ?= swift
 
-.PHONY: all deps build test run clean
+.PHONY: all deps build test lint run clean
 
 all: build
 
@@ -11,8 +11,13 @@ deps:
 build: deps
 	$(SWIFT) build
 
-test: deps
+test: deps lint
 	$(SWIFT) test
+
+# Licence headers and formatting (.swift-format, the swift-nio style).
+lint:
+	@scripts/check-license-headers.sh
+	@$(SWIFT) format lint --strict --recursive Package.swift Sources Tests
 
 # The main job: until the node exists, print a fresh node's signed ENR.
 run: deps

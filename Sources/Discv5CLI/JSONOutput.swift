@@ -7,7 +7,9 @@ func printJSON(_ object: [String: Any?]) {
     let cleaned = object.mapValues { $0 ?? NSNull() }
     guard
         let data = try? JSONSerialization.data(
-            withJSONObject: cleaned, options: [.sortedKeys, .withoutEscapingSlashes])
+            withJSONObject: cleaned,
+            options: [.sortedKeys, .withoutEscapingSlashes]
+        )
     else {
         printError("internal error: could not encode JSON")
         return

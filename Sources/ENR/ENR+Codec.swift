@@ -46,7 +46,10 @@ extension ENR {
                     throw ENRError(.duplicateKey, String(decoding: key, as: UTF8.self))
                 }
                 guard previous.key.lexicographicallyPrecedes(key) else {
-                    throw ENRError(.unsortedKeys, "'\(previous.keyText)' before '\(String(decoding: key, as: UTF8.self))'")
+                    throw ENRError(
+                        .unsortedKeys,
+                        "'\(previous.keyText)' before '\(String(decoding: key, as: UTF8.self))'"
+                    )
                 }
             }
             pairs.append(Pair(key: key, value: items[index + 1]))

@@ -48,7 +48,11 @@ public struct ENR: Hashable, Sendable, CustomStringConvertible {
 
     /// Assembles a record whose checks have already passed.
     init(
-        seq: UInt64, signature: [UInt8], pairs: [Pair], publicKey: Secp256k1.PublicKey, encoded: [UInt8]
+        seq: UInt64,
+        signature: [UInt8],
+        pairs: [Pair],
+        publicKey: Secp256k1.PublicKey,
+        encoded: [UInt8]
     ) {
         self.seq = seq
         self.signature = signature

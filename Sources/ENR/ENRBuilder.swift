@@ -98,7 +98,8 @@ extension ENR {
     /// - Returns: the new record.
     /// - Throws: ``ENRError`` when `seq` would overflow, the key does not match, or the result is too large.
     public func updated(
-        signingWith key: Secp256k1.PrivateKey, _ changes: (inout ENRBuilder) -> Void
+        signingWith key: Secp256k1.PrivateKey,
+        _ changes: (inout ENRBuilder) -> Void
     ) throws(ENRError) -> ENR {
         guard seq < UInt64.max else { throw ENRError(.invalidSequenceNumber, "seq would overflow") }
         guard key.publicKey == publicKey else {

@@ -72,7 +72,8 @@ public struct NodeID: Hashable, Sendable, Comparable, CustomStringConvertible {
             words: (
                 words.0 ^ other.words.0, words.1 ^ other.words.1,
                 words.2 ^ other.words.2, words.3 ^ other.words.3
-            ))
+            )
+        )
     }
 
     /// The logarithmic distance: the bit length of `self XOR other`, from 0 (the same

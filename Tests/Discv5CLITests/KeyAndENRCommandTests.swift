@@ -48,7 +48,9 @@ private func temporaryPath(_ name: String) -> String {
         #expect(result.exitCode == 2)
         #expect(result.stderr.contains("readable by group or others"))
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
-        let fixed = try CLIRunner.run(["enr", "new", "--key-file", path, "--ip", "127.0.0.1", "--udp", "30303", "--json"])
+        let fixed = try CLIRunner.run([
+            "enr", "new", "--key-file", path, "--ip", "127.0.0.1", "--udp", "30303", "--json",
+        ])
         #expect(fixed.exitCode == 0)
         #expect(try parseJSONObject(fixed.stdout)["node_id"] as? String == exampleNodeID)
     }
@@ -77,7 +79,12 @@ private func temporaryPath(_ name: String) -> String {
         #expect(object["udp6"] is NSNull)
         #expect(object["signature_valid"] as? Bool == true)
         let pairs = try #require(object["pairs"] as? [String: String])
-        #expect(pairs == ["id": "7634", "ip": "7f000001", "secp256k1": "03ca634cae0d49acb401d8a4c6b6fe8c55b70d115bf400769cc1400f3258cd3138", "udp": "765f"])
+        #expect(
+            pairs == [
+                "id": "7634", "ip": "7f000001",
+                "secp256k1": "03ca634cae0d49acb401d8a4c6b6fe8c55b70d115bf400769cc1400f3258cd3138", "udp": "765f",
+            ]
+        )
     }
 
     @Test(arguments: [
@@ -96,7 +103,9 @@ private func temporaryPath(_ name: String) -> String {
     }
 
     @Test func newSignsARecordThatDecodesBack() throws {
-        let result = try CLIRunner.run(["enr", "new", "--key", exampleKey, "--ip", "127.0.0.1", "--udp", "30303", "--seq", "3"])
+        let result = try CLIRunner.run([
+            "enr", "new", "--key", exampleKey, "--ip", "127.0.0.1", "--udp", "30303", "--seq", "3",
+        ])
         #expect(result.exitCode == 0)
         let text = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(text.hasPrefix("enr:"))
@@ -107,7 +116,9 @@ private func temporaryPath(_ name: String) -> String {
     }
 
     @Test func newWithIPv6AndTCP() throws {
-        let result = try CLIRunner.run(["enr", "new", "--key", exampleKey, "--ip", "::1", "--udp", "9000", "--tcp", "9001", "--json"])
+        let result = try CLIRunner.run([
+            "enr", "new", "--key", exampleKey, "--ip", "::1", "--udp", "9000", "--tcp", "9001", "--json",
+        ])
         #expect(result.exitCode == 0)
         let object = try parseJSONObject(result.stdout)
         #expect(object["ip6"] as? String == "::1")

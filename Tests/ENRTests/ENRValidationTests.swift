@@ -8,7 +8,10 @@ import Testing
 /// Builds and signs a record from raw pairs without the builder's sorting, so tests can make
 /// records that break one rule at a time while everything else is right.
 private func handMadeRecord(
-    key: Secp256k1.PrivateKey, seq: UInt64 = 1, pairs: [(String, RLPItem)], corruptSignature: Bool = false
+    key: Secp256k1.PrivateKey,
+    seq: UInt64 = 1,
+    pairs: [(String, RLPItem)],
+    corruptSignature: Bool = false
 ) throws -> [UInt8] {
     var content: [RLPItem] = [.uint(seq)]
     for (k, v) in pairs {
@@ -22,7 +25,9 @@ private func handMadeRecord(
 
 /// Expects `body` to throw an ``ENRError`` with exactly this code.
 func expectENRError(
-    _ code: ENRError.Code, sourceLocation: SourceLocation = #_sourceLocation, _ body: () throws -> some Any
+    _ code: ENRError.Code,
+    sourceLocation: SourceLocation = #_sourceLocation,
+    _ body: () throws -> some Any
 ) {
     do {
         _ = try body()
@@ -67,7 +72,10 @@ private func v4Pairs(_ key: Secp256k1.PrivateKey) -> [(String, RLPItem)] {
     }
 
     @Test func rejectsDuplicateKeys() throws {
-        let bytes = try handMadeRecord(key: testKey, pairs: v4Pairs(testKey) + [("udp", .uint(UInt16(1))), ("udp", .uint(UInt16(2)))])
+        let bytes = try handMadeRecord(
+            key: testKey,
+            pairs: v4Pairs(testKey) + [("udp", .uint(UInt16(1))), ("udp", .uint(UInt16(2)))]
+        )
         expectENRError(.duplicateKey) { try ENR(encoded: bytes) }
     }
 
@@ -83,7 +91,10 @@ private func v4Pairs(_ key: Secp256k1.PrivateKey) -> [(String, RLPItem)] {
     }
 
     @Test func rejectsUncompressedOrMissingPublicKey() throws {
-        let uncompressed = try handMadeRecord(key: testKey, pairs: [("id", RLPItem("v4")), ("secp256k1", .bytes(testKey.publicKey.uncompressed))])
+        let uncompressed = try handMadeRecord(
+            key: testKey,
+            pairs: [("id", RLPItem("v4")), ("secp256k1", .bytes(testKey.publicKey.uncompressed))]
+        )
         expectENRError(.invalidPublicKey) { try ENR(encoded: uncompressed) }
         let missing = try handMadeRecord(key: testKey, pairs: [("id", RLPItem("v4"))])
         expectENRError(.invalidPublicKey) { try ENR(encoded: missing) }
@@ -104,7 +115,10 @@ private func v4Pairs(_ key: Secp256k1.PrivateKey) -> [(String, RLPItem)] {
     }
 
     @Test func rejectsRecordOfMaximumSizePlusOne() throws {
-        let bytes = try handMadeRecord(key: testKey, pairs: v4Pairs(testKey) + [("z", .bytes([UInt8](repeating: 1, count: 400)))])
+        let bytes = try handMadeRecord(
+            key: testKey,
+            pairs: v4Pairs(testKey) + [("z", .bytes([UInt8](repeating: 1, count: 400)))]
+        )
         #expect(bytes.count > ENR.maximumEncodedSize)
         expectENRError(.recordTooLarge) { try ENR(encoded: bytes) }
         expectENRError(.recordTooLarge) { try ENR(text: "enr:" + Base64URL.encode(bytes)) }

@@ -31,7 +31,9 @@ struct ENRVectors: Decodable {
     let keys: Keys
 
     static func load() throws -> ENRVectors {
-        let url = try #require(Bundle.module.url(forResource: "enr-vectors", withExtension: "json", subdirectory: "Vectors"))
+        let url = try #require(
+            Bundle.module.url(forResource: "enr-vectors", withExtension: "json", subdirectory: "Vectors")
+        )
         return try JSONDecoder().decode(ENRVectors.self, from: Data(contentsOf: url))
     }
 }
