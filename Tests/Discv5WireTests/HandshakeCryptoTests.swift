@@ -55,7 +55,8 @@ import Testing
                 challengeData: hex(vector.challenge_data),
                 ephemeralPublicKey: hex(vector.ephemeral_pubkey),
                 destinationID: destination
-            ))
+            )
+        )
     }
 
     @Test func idNonceSigningIsDeterministicAndMatchesVector() throws {
@@ -77,20 +78,32 @@ import Testing
         var challenge = hex(vector.challenge_data)
         #expect(
             !IDSignature.verify(
-                signature: hex(vector.id_signature), publicKey: key.publicKey, challengeData: challenge,
-                ephemeralPublicKey: hex(vector.ephemeral_pubkey), destinationID: vectors.nodeA
-            ))
+                signature: hex(vector.id_signature),
+                publicKey: key.publicKey,
+                challengeData: challenge,
+                ephemeralPublicKey: hex(vector.ephemeral_pubkey),
+                destinationID: vectors.nodeA
+            )
+        )
         challenge[challenge.count - 1] ^= 1
         #expect(
             !IDSignature.verify(
-                signature: hex(vector.id_signature), publicKey: key.publicKey, challengeData: challenge,
-                ephemeralPublicKey: hex(vector.ephemeral_pubkey), destinationID: try #require(NodeID(hex: vector.node_id_B))
-            ))
+                signature: hex(vector.id_signature),
+                publicKey: key.publicKey,
+                challengeData: challenge,
+                ephemeralPublicKey: hex(vector.ephemeral_pubkey),
+                destinationID: try #require(NodeID(hex: vector.node_id_B))
+            )
+        )
         #expect(
             !IDSignature.verify(
-                signature: [1, 2, 3], publicKey: key.publicKey, challengeData: challenge,
-                ephemeralPublicKey: hex(vector.ephemeral_pubkey), destinationID: vectors.nodeA
-            ))
+                signature: [1, 2, 3],
+                publicKey: key.publicKey,
+                challengeData: challenge,
+                ephemeralPublicKey: hex(vector.ephemeral_pubkey),
+                destinationID: vectors.nodeA
+            )
+        )
     }
 
     @Test func aesGCMVector() throws {
@@ -109,12 +122,18 @@ import Testing
         let header = try PacketHeader(nonce: hex(vector.nonce), authData: .ordinary(sourceID: vectors.nodeA))
         let iv = [UInt8](0..<16)
         let packet = try PacketEncoder.seal(
-            plaintext: hex(vector.pt), header: header, maskingIV: iv, destinationID: vectors.nodeB,
+            plaintext: hex(vector.pt),
+            header: header,
+            maskingIV: iv,
+            destinationID: vectors.nodeB,
             key: hex(vector.encryption_key)
         )
         let ad = try PacketEncoder.authenticatedData(header: header, maskingIV: iv)
         let expected = try AES128GCM.seal(
-            key: hex(vector.encryption_key), nonce: hex(vector.nonce), plaintext: hex(vector.pt), ad: ad
+            key: hex(vector.encryption_key),
+            nonce: hex(vector.nonce),
+            plaintext: hex(vector.pt),
+            ad: ad
         )
         #expect(Array(packet.suffix(expected.count)) == expected)
         let decoded = try PacketDecoder(localNodeID: vectors.nodeB).decode(packet)

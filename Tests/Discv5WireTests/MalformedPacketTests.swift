@@ -73,7 +73,10 @@ import Testing
     }
 
     @Test func rejectsBadProtocolID() throws {
-        expect(.badProtocolID, try packet(protocolID: Array("discv4".utf8), authData: vectors.nodeA.bytes, message: [0]))
+        expect(
+            .badProtocolID,
+            try packet(protocolID: Array("discv4".utf8), authData: vectors.nodeA.bytes, message: [0])
+        )
     }
 
     @Test func rejectsUnsupportedVersion() throws {
@@ -116,7 +119,9 @@ import Testing
     }
 
     @Test func acceptsHandshakeWithoutRecord() throws {
-        let decoded = try decoder.decode(try packet(flag: 2, authData: handshakeAuthData(), message: [UInt8](repeating: 0, count: 20)))
+        let decoded = try decoder.decode(
+            try packet(flag: 2, authData: handshakeAuthData(), message: [UInt8](repeating: 0, count: 20))
+        )
         guard case .handshake(let handshake) = decoded.authData else {
             Issue.record("expected handshake")
             return
@@ -148,7 +153,9 @@ import Testing
     }
 
     @Test func rejectsHandshakeRecordWithBadSignature() throws {
-        var record = hex(try vectors.packet(named: "ping_handshake_packet_with_enr").derived_not_in_spec_text.record ?? "")
+        var record = hex(
+            try vectors.packet(named: "ping_handshake_packet_with_enr").derived_not_in_spec_text.record ?? ""
+        )
         record[5] ^= 0x01  // inside the record's signature
         expect(.invalidRecord, try packet(flag: 2, authData: handshakeAuthData(record: record), message: [0]))
     }
@@ -189,15 +196,28 @@ import Testing
         #expect(throws: Discv5WireError(code: .invalidParameter)) {
             try PacketHeader(nonce: [UInt8](repeating: 0, count: 11), authData: .ordinary(sourceID: vectors.nodeA))
         }
-        let header = try PacketHeader(nonce: [UInt8](repeating: 0, count: 12), authData: .ordinary(sourceID: vectors.nodeA))
+        let header = try PacketHeader(
+            nonce: [UInt8](repeating: 0, count: 12),
+            authData: .ordinary(sourceID: vectors.nodeA)
+        )
         #expect(throws: Discv5WireError(code: .invalidParameter)) {
-            try PacketEncoder.encode(header: header, maskingIV: [0], destinationID: vectors.nodeB, messageCiphertext: [])
+            try PacketEncoder.encode(
+                header: header,
+                maskingIV: [0],
+                destinationID: vectors.nodeB,
+                messageCiphertext: []
+            )
         }
         #expect(throws: Discv5WireError(code: .invalidParameter)) {
             try WhoAreYouAuthData(idNonce: [UInt8](repeating: 0, count: 15), enrSeq: 0)
         }
         #expect(throws: Discv5WireError(code: .invalidHandshakeSizes)) {
-            try HandshakeAuthData(sourceID: vectors.nodeA, idSignature: [0], ephemeralPublicKey: [UInt8](repeating: 2, count: 33), record: nil)
+            try HandshakeAuthData(
+                sourceID: vectors.nodeA,
+                idSignature: [0],
+                ephemeralPublicKey: [UInt8](repeating: 2, count: 33),
+                record: nil
+            )
         }
     }
 

@@ -31,13 +31,19 @@ func rlpList(_ payload: [UInt8]) -> [UInt8] {
         return [
             .ping(Ping(requestID: id, enrSeq: 0)),
             .ping(Ping(requestID: RequestID(.max), enrSeq: .max)),
-            .pong(Pong(requestID: id, enrSeq: 5, recipientIP: try #require(IPAddress("192.0.2.1")), recipientPort: 9000)),
-            .pong(Pong(requestID: id, enrSeq: 5, recipientIP: try #require(IPAddress("2001:db8::1")), recipientPort: 0)),
+            .pong(
+                Pong(requestID: id, enrSeq: 5, recipientIP: try #require(IPAddress("192.0.2.1")), recipientPort: 9000)
+            ),
+            .pong(
+                Pong(requestID: id, enrSeq: 5, recipientIP: try #require(IPAddress("2001:db8::1")), recipientPort: 0)
+            ),
             .findNode(FindNode(requestID: id, distances: [256, 255, 254, 0])),
             .findNode(FindNode(requestID: id, distances: [])),
             .nodes(Nodes(requestID: id, total: 1, records: [])),
             .nodes(Nodes(requestID: id, total: 3, records: [try record(seed: 1), try record(seed: 2)])),
-            .talkRequest(TalkRequest(requestID: id, protocolID: Array("utp".utf8), request: [UInt8](repeating: 7, count: 900))),
+            .talkRequest(
+                TalkRequest(requestID: id, protocolID: Array("utp".utf8), request: [UInt8](repeating: 7, count: 900))
+            ),
             .talkRequest(TalkRequest(requestID: id, protocolID: [], request: [])),
             .talkResponse(TalkResponse(requestID: id, response: [0x00])),
             .talkResponse(TalkResponse(requestID: id, response: [])),
@@ -61,15 +67,21 @@ func rlpList(_ payload: [UInt8]) -> [UInt8] {
     }
 
     @Test func acceptsEightByteRequestID() throws {
-        let plaintext = [MessageType.ping.rawValue] + RLP.encode(.list([.bytes([UInt8](repeating: 0xab, count: 8)), .uint(UInt64(1))]))
+        let plaintext =
+            [MessageType.ping.rawValue]
+            + RLP.encode(.list([.bytes([UInt8](repeating: 0xab, count: 8)), .uint(UInt64(1))]))
         let message = try Message.decode(plaintext)
         #expect(message.requestID?.bytes == [UInt8](repeating: 0xab, count: 8))
     }
 
     @Test func rejectsNineByteRequestID() throws {
-        let plaintext = [MessageType.ping.rawValue] + RLP.encode(.list([.bytes([UInt8](repeating: 0xab, count: 9)), .uint(UInt64(1))]))
+        let plaintext =
+            [MessageType.ping.rawValue]
+            + RLP.encode(.list([.bytes([UInt8](repeating: 0xab, count: 9)), .uint(UInt64(1))]))
         #expect(throws: Discv5WireError(code: .requestIDTooLong)) { try Message.decode(plaintext) }
-        #expect(throws: Discv5WireError(code: .requestIDTooLong)) { try RequestID(bytes: [UInt8](repeating: 0, count: 9)) }
+        #expect(throws: Discv5WireError(code: .requestIDTooLong)) {
+            try RequestID(bytes: [UInt8](repeating: 0, count: 9))
+        }
     }
 
     @Test func acceptsEmptyRequestIDAndMirrorsIt() throws {
@@ -104,7 +116,9 @@ func rlpList(_ payload: [UInt8]) -> [UInt8] {
 
     @Test func acceptsDistance256() throws {
         let plaintext = [MessageType.findNode.rawValue] + RLP.encode(.list([.bytes([1]), .list([.uint(UInt64(256))])]))
-        #expect(try Message.decode(plaintext) == .findNode(FindNode(requestID: try RequestID(bytes: [1]), distances: [256])))
+        #expect(
+            try Message.decode(plaintext) == .findNode(FindNode(requestID: try RequestID(bytes: [1]), distances: [256]))
+        )
     }
 
     @Test func rejectsDistance257() throws {
@@ -137,13 +151,17 @@ func rlpList(_ payload: [UInt8]) -> [UInt8] {
 
     @Test(arguments: [0, 3, 5, 15, 17])
     func pongRejectsIPOfWrongLength(length: Int) throws {
-        let plaintext = [MessageType.pong.rawValue]
-            + RLP.encode(.list([.bytes([1]), .uint(UInt64(1)), .bytes([UInt8](repeating: 1, count: length)), .uint(UInt64(80))]))
+        let plaintext =
+            [MessageType.pong.rawValue]
+            + RLP.encode(
+                .list([.bytes([1]), .uint(UInt64(1)), .bytes([UInt8](repeating: 1, count: length)), .uint(UInt64(80))])
+            )
         #expect(throws: Discv5WireError(code: .invalidMessage)) { try Message.decode(plaintext) }
     }
 
     @Test func pongRejectsPortAbove65535() throws {
-        let plaintext = [MessageType.pong.rawValue]
+        let plaintext =
+            [MessageType.pong.rawValue]
             + RLP.encode(.list([.bytes([1]), .uint(UInt64(1)), .bytes([127, 0, 0, 1]), .uint(UInt64(65536))]))
         #expect(throws: Discv5WireError(code: .invalidMessage)) { try Message.decode(plaintext) }
     }
@@ -168,20 +186,35 @@ func rlpList(_ payload: [UInt8]) -> [UInt8] {
     @Test func talkPayloadsAreBoundedByThePacket() throws {
         let vectors = try WireVectors.load()
         let id = RequestID(1)
-        let overhead = Message.talkResponse(TalkResponse(requestID: id, response: [UInt8](repeating: 0, count: 1000))).encode().count - 1000
+        let overhead =
+            Message.talkResponse(TalkResponse(requestID: id, response: [UInt8](repeating: 0, count: 1000))).encode()
+            .count - 1000
         let fitting = PacketLimits.maximumOrdinaryMessageSize - overhead
-        let header = try PacketHeader(nonce: [UInt8](repeating: 0, count: 12), authData: .ordinary(sourceID: vectors.nodeA))
+        let header = try PacketHeader(
+            nonce: [UInt8](repeating: 0, count: 12),
+            authData: .ordinary(sourceID: vectors.nodeA)
+        )
         let key = [UInt8](repeating: 1, count: 16)
         let iv = [UInt8](repeating: 2, count: 16)
         let packet = try PacketEncoder.seal(
-            plaintext: Message.talkResponse(TalkResponse(requestID: id, response: [UInt8](repeating: 0, count: fitting))).encode(),
-            header: header, maskingIV: iv, destinationID: vectors.nodeB, key: key
+            plaintext: Message.talkResponse(
+                TalkResponse(requestID: id, response: [UInt8](repeating: 0, count: fitting))
+            ).encode(),
+            header: header,
+            maskingIV: iv,
+            destinationID: vectors.nodeB,
+            key: key
         )
         #expect(packet.count == PacketLimits.maximumPacketSize)
         #expect(throws: Discv5WireError(code: .tooLarge)) {
             try PacketEncoder.seal(
-                plaintext: Message.talkResponse(TalkResponse(requestID: id, response: [UInt8](repeating: 0, count: fitting + 1))).encode(),
-                header: header, maskingIV: iv, destinationID: vectors.nodeB, key: key
+                plaintext: Message.talkResponse(
+                    TalkResponse(requestID: id, response: [UInt8](repeating: 0, count: fitting + 1))
+                ).encode(),
+                header: header,
+                maskingIV: iv,
+                destinationID: vectors.nodeB,
+                key: key
             )
         }
         let decoded = try PacketDecoder(localNodeID: vectors.nodeB).decode(packet)

@@ -28,7 +28,10 @@ import Testing
     /// Seals each message as an ordinary packet and checks it fits and decodes.
     func sealAll(_ messages: [Nodes]) throws -> [[UInt8]] {
         let vectors = try WireVectors.load()
-        let header = try PacketHeader(nonce: [UInt8](repeating: 9, count: 12), authData: .ordinary(sourceID: vectors.nodeA))
+        let header = try PacketHeader(
+            nonce: [UInt8](repeating: 9, count: 12),
+            authData: .ordinary(sourceID: vectors.nodeA)
+        )
         return try messages.map { nodes in
             try PacketEncoder.seal(
                 plaintext: Message.nodes(nodes).encode(),
@@ -69,7 +72,9 @@ import Testing
         }
         let decoder = PacketDecoder(localNodeID: try WireVectors.load().nodeB)
         for (packet, nodes) in zip(packets, messages) {
-            let message = try decoder.decode(packet).openMessage(using: AES128GCM(key: [UInt8](repeating: 7, count: 16)))
+            let message = try decoder.decode(packet).openMessage(
+                using: AES128GCM(key: [UInt8](repeating: 7, count: 16))
+            )
             #expect(message == .nodes(nodes))
         }
     }
@@ -82,9 +87,15 @@ import Testing
     @Test func smallerBudgetMakesMorePackets() throws {
         let records = try (1...6).map { try Self.record(seed: UInt8($0), size: 200) }
         let messages = Nodes.split(
-            requestID: RequestID(1), records: records, maximumMessageSize: PacketLimits.maximumHandshakeWithRecordMessageSize
+            requestID: RequestID(1),
+            records: records,
+            maximumMessageSize: PacketLimits.maximumHandshakeWithRecordMessageSize
         )
-        #expect(messages.allSatisfy { Message.nodes($0).encode().count <= PacketLimits.maximumHandshakeWithRecordMessageSize })
+        #expect(
+            messages.allSatisfy {
+                Message.nodes($0).encode().count <= PacketLimits.maximumHandshakeWithRecordMessageSize
+            }
+        )
         #expect(messages.count == 2)
         #expect(messages.allSatisfy { $0.total == 2 })
     }

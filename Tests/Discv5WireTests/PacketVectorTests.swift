@@ -110,7 +110,8 @@ import Testing
                 challengeData: challengeData,
                 ephemeralPublicKey: handshake.ephemeralPublicKey,
                 destinationID: vectors.nodeB
-            ))
+            )
+        )
         // ...and the message under the initiator key.
         let message = try packet.openMessage(using: AES128GCM(key: keys.initiatorKey))
         #expect(message == .ping(Ping(requestID: try RequestID(bytes: hex("00000001")), enrSeq: 1)))
@@ -130,7 +131,10 @@ import Testing
             messageCiphertext: packet.messageCiphertext
         )
         #expect(rebuilt == bytes)
-        #expect(try PacketEncoder.authenticatedData(header: header, maskingIV: packet.maskingIV) == Array(packet.authenticatedData))
+        #expect(
+            try PacketEncoder.authenticatedData(header: header, maskingIV: packet.maskingIV)
+                == Array(packet.authenticatedData)
+        )
     }
 
     @Test(arguments: ["ping_message_packet", "ping_handshake_packet", "ping_handshake_packet_with_enr"])
@@ -140,8 +144,10 @@ import Testing
         let bytes = hex(vector.packet)
         let packet = try PacketDecoder(localNodeID: vectors.nodeB).decode(bytes)
         let plaintext = Message.ping(
-            Ping(requestID: try RequestID(bytes: hex(try #require(vector.inputs.ping_req_id))),
-                 enrSeq: try #require(vector.inputs.ping_enr_seq))
+            Ping(
+                requestID: try RequestID(bytes: hex(try #require(vector.inputs.ping_req_id))),
+                enrSeq: try #require(vector.inputs.ping_enr_seq)
+            )
         ).encode()
         #expect(plaintext == hex(try #require(vector.derived_not_in_spec_text.message_pt)))
         let sealed = try PacketEncoder.seal(
@@ -188,7 +194,10 @@ import Testing
             recipientID: vectors.nodeB
         )
         let signature = IDSignature.sign(
-            key: keyA, challengeData: challengeData, ephemeralPublicKey: ephemeralPublic, destinationID: vectors.nodeB
+            key: keyA,
+            challengeData: challengeData,
+            ephemeralPublicKey: ephemeralPublic,
+            destinationID: vectors.nodeB
         )
         // libsecp256k1 signs deterministically (RFC 6979), as the spec's generator did.
         #expect(signature == hex(try #require(vector.derived_not_in_spec_text.id_signature)))
@@ -196,7 +205,10 @@ import Testing
         builder.set("ip", .bytes([127, 0, 0, 1]))
         let record = try builder.sign(with: keyA)
         let authData = try HandshakeAuthData(
-            sourceID: vectors.nodeA, idSignature: signature, ephemeralPublicKey: ephemeralPublic, record: record
+            sourceID: vectors.nodeA,
+            idSignature: signature,
+            ephemeralPublicKey: ephemeralPublic,
+            record: record
         )
         let ping = Ping(requestID: try RequestID(bytes: hex("00000001")), enrSeq: 1)
         let bytes = try PacketEncoder.seal(
