@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 
 import Discv5Crypto
+import Discv5Wire
 import ENR
 
 /// The keys and nonce state shared with one node at one endpoint after a handshake.
@@ -19,6 +20,8 @@ final class Session {
     let readCipher: AES128GCM
     /// Seals our packets.
     let writeCipher: AES128GCM
+    /// Masks the headers of our packets to the remote (keyed by its node id), made once.
+    let mask: HeaderMask
     /// The remote's record, when known.
     var record: ENR?
     /// When the session last sealed or opened a packet.
@@ -31,16 +34,18 @@ final class Session {
     /// Creates a session.
     ///
     /// - Parameters:
+    ///   - remoteID: The remote's node id, which keys the header mask.
     ///   - readKey: The 16-byte key the remote seals with.
     ///   - writeKey: The 16-byte key we seal with.
     ///   - record: The remote's record, if known.
     ///   - tableEligible: Whether the record's endpoint is the session's endpoint.
     ///   - now: The current time.
     init(
-        readKey: [UInt8], writeKey: [UInt8], record: ENR?, tableEligible: Bool, now: Discv5Instant
+        remoteID: NodeID, readKey: [UInt8], writeKey: [UInt8], record: ENR?, tableEligible: Bool, now: Discv5Instant
     ) throws(CryptoError) {
         self.readCipher = try AES128GCM(key: readKey)
         self.writeCipher = try AES128GCM(key: writeKey)
+        self.mask = HeaderMask(nodeID: remoteID)
         self.record = record
         self.tableEligible = tableEligible
         self.lastUsed = now
