@@ -173,7 +173,8 @@ public final class PacketDecoder {
         try result.get()
     }
 
-    private func handshakeAuthData(_ bytes: [UInt8], start: Int, end: Int) throws(Discv5WireError) -> HandshakeAuthData {
+    private func handshakeAuthData(_ bytes: [UInt8], start: Int, end: Int) throws(Discv5WireError) -> HandshakeAuthData
+    {
         let sourceID = nodeID(bytes, at: start)
         let sigSize = Int(bytes[start + 32])
         let keySize = Int(bytes[start + 33])

@@ -50,7 +50,8 @@ public enum PacketLimits {
     public static let ephemeralKeySize = 33
 
     /// A handshake packet's `authdata-size` without a record: 34 + 64 + 33 = 131.
-    public static let handshakeAuthDataSizeWithoutRecord = handshakeAuthDataHeadSize + idSignatureSize + ephemeralKeySize
+    public static let handshakeAuthDataSizeWithoutRecord =
+        handshakeAuthDataHeadSize + idSignatureSize + ephemeralKeySize
 
     /// The largest record a handshake packet may carry: EIP-778 caps a record at 300 bytes.
     public static let maximumRecordSize = 300

@@ -34,9 +34,10 @@ public struct RequestID: Sendable, Hashable, CustomStringConvertible {
 
     /// The id in lowercase hex, `0x` for an empty id.
     public var description: String {
-        "0x" + bytes.map { byte in
-            let digits = Array("0123456789abcdef")
-            return String([digits[Int(byte >> 4)], digits[Int(byte & 0x0f)]])
-        }.joined()
+        "0x"
+            + bytes.map { byte in
+                let digits = Array("0123456789abcdef")
+                return String([digits[Int(byte >> 4)], digits[Int(byte & 0x0f)]])
+            }.joined()
     }
 }
