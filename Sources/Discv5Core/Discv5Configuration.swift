@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 
+import ENR
+
 /// The tunables of ``Discv5Protocol``, with the defaults of the project's design table
 /// ("Discovery v5 rules and defaults").
 public struct Discv5Configuration: Sendable {
@@ -27,20 +29,12 @@ public struct Discv5Configuration: Sendable {
     /// fails the request at once with ``Discv5CoreError/Code/queueFull``. Default 32.
     public var maximumQueuedRequestsPerPeer: Int = 32
 
-    /// WHOAREYOU packets one source IP may receive in a burst. Default 16.
-    public var whoAreYouBurstPerIP: Int = 16
-
-    /// WHOAREYOU packets one source IP may receive per second once its burst is spent.
-    /// Default 8.
-    public var whoAreYouPerSecondPerIP: Int = 8
-
-    /// The most source IPs whose WHOAREYOU budget is tracked; when full, an IP that is not
-    /// tracked gets no WHOAREYOU until an entry frees up. Default 4096.
-    public var whoAreYouTrackedIPs: Int = 4096
-
-    /// The most NODES packets accepted for one FINDNODE (`total` above it is clamped).
-    /// discv5-wire.md lets a response span several packets; 16 bounds the work. Default 16.
-    public var maximumNodesPackets: Int = 16
+    /// The WHOAREYOU budget per source IP (a token bucket with bounded memory). WHOAREYOU is
+    /// 63 bytes, smaller than any packet that triggers it, so it never amplifies; the budget
+    /// keeps a spoofed flood from turning us into a reflector at high rate. Default
+    /// ``TokenBucketLimiter/Configuration-swift.struct/whoAreYouPerIP`` (burst 20, then 10/s,
+    /// 10 000 addresses tracked).
+    public var whoAreYouRateLimit: TokenBucketLimiter<IPAddress>.Configuration = .whoAreYouPerIP
 
     /// The most records served in one FINDNODE answer. Default 16 (the bucket size k).
     public var maximumNodesPerResponse: Int = 16

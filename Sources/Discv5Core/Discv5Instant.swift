@@ -1,73 +1,111 @@
 // SPDX-License-Identifier: Apache-2.0
 
-/// A point on the shell's monotonic clock, in nanoseconds since an arbitrary origin.
+/// A point in time on the caller's monotonic clock, in nanoseconds since an arbitrary origin.
 ///
-/// Sans-I/O machines never read a clock: every input carries `now` as a `Discv5Instant`, and
-/// every timer is returned as one. Tests drive them with a manual clock.
-public struct Discv5Instant: Hashable, Comparable, Sendable, CustomStringConvertible {
+/// The protocol core never reads a clock: every input that depends on time carries a `now`
+/// of this type, and every timer comes back as a deadline of this type. The I/O shell maps it
+/// to `ContinuousClock` (or any monotonic source); tests drive it by hand, so every rule is
+/// reproducible without sleeping.
+///
+/// Arithmetic saturates: moving before the origin clamps to zero and moving past
+/// `UInt64.max` nanoseconds (about 584 years) clamps to the maximum, so hostile or careless
+/// durations never trap.
+public struct Discv5Instant: Comparable, Hashable, Sendable, CustomStringConvertible {
     /// Nanoseconds since the clock's origin.
     public var nanoseconds: UInt64
-
-    /// Creates an instant.
-    ///
-    /// - Parameters:
-    ///   - nanoseconds: Nanoseconds since the clock's origin.
-    public init(nanoseconds: UInt64) {
-        self.nanoseconds = nanoseconds
-    }
 
     /// The clock's origin.
     public static let zero = Discv5Instant(nanoseconds: 0)
 
-    /// The instant `duration` later, saturating at the end of the clock (never traps).
-    ///
+    /// Creates an instant.
     /// - Parameters:
-    ///   - duration: A non-negative duration; negative durations count as zero.
-    /// - Returns: `self + duration`.
+    ///   - nanoseconds: nanoseconds since the clock's origin.
+    public init(nanoseconds: UInt64) {
+        self.nanoseconds = nanoseconds
+    }
+
+    /// The instant `duration` later (earlier when negative), saturating at the clock's bounds.
+    /// - Parameters:
+    ///   - duration: how far to move.
+    /// - Returns: the moved instant.
     public func advanced(by duration: Duration) -> Discv5Instant {
         let delta = Self.nanoseconds(of: duration)
-        let (sum, overflow) = nanoseconds.addingReportingOverflow(delta)
-        return Discv5Instant(nanoseconds: overflow ? .max : sum)
+        if delta >= 0 {
+            let (sum, overflow) = nanoseconds.addingReportingOverflow(UInt64(delta))
+            return Discv5Instant(nanoseconds: overflow ? .max : sum)
+        }
+        let magnitude = delta.magnitude
+        return Discv5Instant(nanoseconds: nanoseconds > magnitude ? nanoseconds - magnitude : 0)
     }
 
-    /// The time from `self` to `other`, or zero when `other` is earlier.
-    ///
+    /// The instant `milliseconds` later (earlier when negative), saturating at the clock's bounds.
     /// - Parameters:
-    ///   - other: A later instant.
-    /// - Returns: `other - self` clamped at zero.
+    ///   - milliseconds: how far to move, in milliseconds.
+    /// - Returns: the moved instant.
+    public func advanced(byMilliseconds milliseconds: Int64) -> Discv5Instant {
+        advanced(by: .milliseconds(milliseconds))
+    }
+
+    /// The instant `seconds` later (earlier when negative), saturating at the clock's bounds.
+    /// - Parameters:
+    ///   - seconds: how far to move, in seconds.
+    /// - Returns: the moved instant.
+    public func advanced(bySeconds seconds: Int64) -> Discv5Instant {
+        advanced(by: .seconds(seconds))
+    }
+
+    /// The signed time from this instant to `other` (negative when `other` is earlier).
+    /// - Parameters:
+    ///   - other: the later (or earlier) instant.
+    /// - Returns: `other - self` as a duration.
     public func duration(to other: Discv5Instant) -> Duration {
-        guard other.nanoseconds > nanoseconds else { return .zero }
-        return .nanoseconds(Int64(clamping: other.nanoseconds - nanoseconds))
+        if other.nanoseconds >= nanoseconds {
+            return Self.duration(nanoseconds: other.nanoseconds - nanoseconds)
+        }
+        return .zero - Self.duration(nanoseconds: nanoseconds - other.nanoseconds)
     }
 
-    /// `lhs` advanced by `rhs`; see ``advanced(by:)``.
-    ///
+    /// The instant `rhs` after `lhs`, saturating.
     /// - Parameters:
-    ///   - lhs: The instant.
-    ///   - rhs: The duration to add.
+    ///   - lhs: the starting instant.
+    ///   - rhs: the duration to add.
+    /// - Returns: the moved instant.
     public static func + (lhs: Discv5Instant, rhs: Duration) -> Discv5Instant {
         lhs.advanced(by: rhs)
     }
 
-    /// Orders instants by time.
-    ///
+    /// The instant `rhs` before `lhs`, saturating.
     /// - Parameters:
-    ///   - lhs: One instant.
-    ///   - rhs: The other instant.
+    ///   - lhs: the starting instant.
+    ///   - rhs: the duration to subtract.
+    /// - Returns: the moved instant.
+    public static func - (lhs: Discv5Instant, rhs: Duration) -> Discv5Instant {
+        lhs.advanced(by: .zero - rhs)
+    }
+
+    /// Orders instants by time.
+    /// - Parameters:
+    ///   - lhs: one instant.
+    ///   - rhs: another instant.
+    /// - Returns: whether `lhs` is earlier.
     public static func < (lhs: Discv5Instant, rhs: Discv5Instant) -> Bool {
         lhs.nanoseconds < rhs.nanoseconds
     }
 
-    /// `"<n>ns"`.
+    /// The instant as nanoseconds since the origin, for logs.
     public var description: String { "\(nanoseconds)ns" }
 
-    /// A non-negative duration in whole nanoseconds, saturating.
-    static func nanoseconds(of duration: Duration) -> UInt64 {
+    /// A duration's length in whole nanoseconds, saturating at `Int64`'s bounds.
+    static func nanoseconds(of duration: Duration) -> Int64 {
         let (seconds, attoseconds) = duration.components
-        guard seconds >= 0 else { return 0 }
-        let (whole, overflow) = UInt64(seconds).multipliedReportingOverflow(by: 1_000_000_000)
-        if overflow { return .max }
-        let (sum, overflow2) = whole.addingReportingOverflow(UInt64(max(0, attoseconds) / 1_000_000_000))
-        return overflow2 ? .max : sum
+        let (scaled, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        if overflow { return seconds < 0 ? .min : .max }
+        let (total, overflowOnAdd) = scaled.addingReportingOverflow(attoseconds / 1_000_000_000)
+        if overflowOnAdd { return seconds < 0 ? .min : .max }
+        return total
+    }
+
+    private static func duration(nanoseconds: UInt64) -> Duration {
+        .seconds(Int64(nanoseconds / 1_000_000_000)) + .nanoseconds(Int64(nanoseconds % 1_000_000_000))
     }
 }

@@ -6,7 +6,7 @@ extension Discv5Protocol {
     /// Something the shell must do, drained with ``Discv5Protocol/nextAction()``.
     public enum Action: Hashable, Sendable {
         /// Send a datagram.
-        case send([UInt8], to: Endpoint)
+        case send([UInt8], to: NodeEndpoint)
         /// A request got its answer.
         case response(RequestHandle, Response)
         /// A request failed; for ``Discv5CoreError/Code/timeout`` the peer did not answer
@@ -26,7 +26,7 @@ extension Discv5Protocol {
         /// not `endpoint`: the node still gets a session and answers, but the routing table
         /// must not add it. `initiatedLocally` tells whether we sent the handshake packet.
         case sessionEstablished(
-            nodeID: NodeID, endpoint: Endpoint, record: ENR?, tableEligible: Bool, initiatedLocally: Bool
+            nodeID: NodeID, endpoint: NodeEndpoint, record: ENR?, tableEligible: Bool, initiatedLocally: Bool
         )
     }
 }

@@ -18,7 +18,7 @@ extension Discv5Protocol {
     ///   - bytes: The UDP payload.
     ///   - source: The endpoint it came from.
     ///   - now: The current time.
-    public func handleDatagram(_ bytes: UnsafeRawBufferPointer, from source: Endpoint, now: Discv5Instant) {
+    public func handleDatagram(_ bytes: UnsafeRawBufferPointer, from source: NodeEndpoint, now: Discv5Instant) {
         count(\.datagramsReceived)
         let packet: Packet
         do {
@@ -36,11 +36,11 @@ extension Discv5Protocol {
     ///   - bytes: The UDP payload.
     ///   - source: The endpoint it came from.
     ///   - now: The current time.
-    public func handleDatagram(_ bytes: [UInt8], from source: Endpoint, now: Discv5Instant) {
+    public func handleDatagram(_ bytes: [UInt8], from source: NodeEndpoint, now: Discv5Instant) {
         bytes.withUnsafeBytes { handleDatagram($0, from: source, now: now) }
     }
 
-    func handlePacket(_ packet: Packet, from source: Endpoint, now: Discv5Instant) {
+    func handlePacket(_ packet: Packet, from source: NodeEndpoint, now: Discv5Instant) {
         switch packet.authData {
         case .ordinary(let sourceID):
             handleOrdinary(packet, sourceID: sourceID, from: source, now: now)
@@ -53,7 +53,7 @@ extension Discv5Protocol {
 
     // MARK: - Ordinary packets (and the recipient's challenge)
 
-    private func handleOrdinary(_ packet: Packet, sourceID: NodeID, from source: Endpoint, now: Discv5Instant) {
+    private func handleOrdinary(_ packet: Packet, sourceID: NodeID, from source: NodeEndpoint, now: Discv5Instant) {
         let address = NodeAddress(nodeID: sourceID, endpoint: source)
         // discv5-theory.md Step 2: "If node B has session keys from prior communication with A,
         // it attempts to decrypt the message data."
@@ -129,7 +129,7 @@ extension Discv5Protocol {
     // MARK: - Handshake packets (recipient, Step 4)
 
     private func handleHandshake(
-        _ packet: Packet, authData: HandshakeAuthData, from source: Endpoint, now: Discv5Instant
+        _ packet: Packet, authData: HandshakeAuthData, from source: NodeEndpoint, now: Discv5Instant
     ) {
         let address = NodeAddress(nodeID: authData.sourceID, endpoint: source)
         // "When node B receives the handshake message packet, it first loads the node record
@@ -219,7 +219,7 @@ extension Discv5Protocol {
     // MARK: - WHOAREYOU (initiator, Step 3)
 
     private func handleWhoAreYou(
-        _ packet: Packet, challenge: WhoAreYouAuthData, from source: Endpoint, now: Discv5Instant
+        _ packet: Packet, challenge: WhoAreYouAuthData, from source: NodeEndpoint, now: Discv5Instant
     ) {
         // "The challenge can be traced back to the request packet which solicited it by
         // checking the `nonce`" ... "WHOAREYOU is only ever valid as a response to a previously

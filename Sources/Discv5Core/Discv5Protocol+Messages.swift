@@ -30,7 +30,7 @@ extension Discv5Protocol {
                 count(\.unsolicitedResponse)
                 return
             }
-            complete(handle, .pong(enrSeq: pong.enrSeq, recipient: Endpoint(ip: pong.recipientIP, port: pong.recipientPort)))
+            complete(handle, .pong(enrSeq: pong.enrSeq, recipient: NodeEndpoint(ip: pong.recipientIP, port: pong.recipientPort)))
         case .nodes(let nodes):
             guard let handle = matchResponse(nodes.requestID, from: peer) else { return }
             handleNodes(nodes, for: handle, from: peer, now: now)
@@ -70,36 +70,33 @@ extension Discv5Protocol {
         emit(.response(handle, response))
     }
 
-    /// Collects one NODES packet. "The `total` element ... is the total number of messages
-    /// sent in response to a single FINDNODE"; we accept at most
-    /// ``Discv5Configuration/maximumNodesPackets`` and restart the leg timer on each packet.
-    /// Records at a distance that was not asked for are dropped.
+    /// Collects one NODES packet with the request's ``NodesResponseCollector`` (at most 16
+    /// packets, records checked against the asked distances) and restarts the leg timer: "the
+    /// request timeout is restarted on each NODES packet" (design table).
     private func handleNodes(_ nodes: Nodes, for handle: RequestHandle, from peer: NodeAddress, now: Discv5Instant) {
-        guard let request = tracker[handle], case .findNode(let distances) = request.request else {
+        guard tracker[handle]?.nodes != nil else {
             count(\.unsolicitedResponse)
             return
         }
-        var accepted: [ENR] = []
-        for record in nodes.records {
-            let distance = record.nodeID.logDistance(to: peer.nodeID)
-            if distances.contains(UInt16(distance)) {
-                accepted.append(record)
-            } else {
-                count(\.nodesRecordRejected)
-            }
-        }
         metrics.nodesRecordRejected &+= UInt64(nodes.invalidRecordCount)
-        let announced = Int(clamping: max(1, min(nodes.total, UInt64(Int.max))))
-        var done = false
+        var outcome = NodesResponseCollector.Outcome.ignored
+        var rejected = 0
         tracker.update(handle) {
-            if $0.nodesTotal == nil { $0.nodesTotal = min(announced, configuration.maximumNodesPackets) }
-            $0.nodesPackets += 1
-            $0.nodes.append(contentsOf: accepted)
+            guard var collector = $0.nodes else { return }
+            let before = collector.rejectedRecordCount
+            outcome = collector.receive(total: nodes.total, records: nodes.records)
+            rejected = collector.rejectedRecordCount - before
+            $0.nodes = collector
             $0.deadline = now.advanced(by: configuration.requestTimeout)
-            done = $0.nodesPackets >= ($0.nodesTotal ?? 1)
         }
-        if done, let finished = tracker.remove(handle) {
-            emit(.response(handle, .nodes(finished.nodes)))
+        metrics.nodesRecordRejected &+= UInt64(rejected)
+        switch outcome {
+        case .expectingMore, .ignored:
+            break
+        case .complete:
+            if let finished = tracker.remove(handle) {
+                emit(.response(handle, .nodes(finished.nodes?.records ?? [])))
+            }
         }
     }
 

@@ -38,10 +38,13 @@ extension Discv5Protocol {
         let address = contact.address
         var requestID = randomBytes(8)
         while tracker.isInUse(requestID, peer: address) { requestID = randomBytes(8) }
-        let pending = PendingRequest(
+        var pending = PendingRequest(
             handle: handle, requestID: requestID, contact: contact, request: request, mode: mode,
             stage: .queued, deadline: now.advanced(by: configuration.requestTimeout)
         )
+        if case .findNode(let distances) = request {
+            pending.nodes = NodesResponseCollector(peer: contact.nodeID, askedDistances: distances)
+        }
 
         if outgoingHandshakes[address] != nil {
             guard outgoingHandshakes[address]!.requestCount < configuration.maximumQueuedRequestsPerPeer else {
@@ -238,8 +241,8 @@ extension Discv5Protocol {
             case .noResponse:
                 continue
             case .expectResponse:
-                if request.nodesPackets > 0 {
-                    emit(.response(handle, .nodes(request.nodes)))
+                if let nodes = request.nodes, nodes.receivedCount > 0 {
+                    emit(.response(handle, .nodes(nodes.records)))
                 } else {
                     emit(.requestFailed(handle, .timeout()))
                 }

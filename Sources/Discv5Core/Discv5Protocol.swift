@@ -48,7 +48,7 @@ public final class Discv5Protocol {
     let recordLookup: (NodeID) -> ENR?
     var sessions: SessionCache
     var challenges: ChallengeCache
-    var whoAreYouLimiter: WhoAreYouRateLimiter
+    var whoAreYouLimiter: TokenBucketLimiter<IPAddress>
     var tracker = RequestTracker()
     /// Handshakes we started (random packet sent, or waiting for the triggering request's
     /// answer to it), with the requests queued behind them.
@@ -95,11 +95,7 @@ public final class Discv5Protocol {
         self.sessions = SessionCache(
             capacity: configuration.sessionCapacity, idleTimeout: configuration.sessionIdleTimeout)
         self.challenges = ChallengeCache(capacity: configuration.challengeCapacity)
-        self.whoAreYouLimiter = WhoAreYouRateLimiter(
-            burst: configuration.whoAreYouBurstPerIP,
-            perSecond: configuration.whoAreYouPerSecondPerIP,
-            trackedIPs: configuration.whoAreYouTrackedIPs
-        )
+        self.whoAreYouLimiter = TokenBucketLimiter(configuration: configuration.whoAreYouRateLimit)
         self.lastSessionSweep = now
     }
 
@@ -131,7 +127,7 @@ public final class Discv5Protocol {
     ///   - nodeID: The node.
     ///   - endpoint: Its endpoint.
     ///   - now: The current time.
-    public func hasSession(with nodeID: NodeID, at endpoint: Endpoint, now: Discv5Instant) -> Bool {
+    public func hasSession(with nodeID: NodeID, at endpoint: NodeEndpoint, now: Discv5Instant) -> Bool {
         guard let session = sessions.peek(NodeAddress(nodeID: nodeID, endpoint: endpoint)) else { return false }
         return session.lastUsed.advanced(by: configuration.sessionIdleTimeout) > now
     }
@@ -147,7 +143,7 @@ public final class Discv5Protocol {
     /// - Parameters:
     ///   - nodeID: The node.
     ///   - endpoint: Its endpoint.
-    public func dropSession(with nodeID: NodeID, at endpoint: Endpoint) {
+    public func dropSession(with nodeID: NodeID, at endpoint: NodeEndpoint) {
         sessions.remove(NodeAddress(nodeID: nodeID, endpoint: endpoint))
     }
 
@@ -172,7 +168,7 @@ public final class Discv5Protocol {
     }
 
     /// Whether `record` says the node lives at `endpoint` (same address family's `ip`/`udp`).
-    func isTableEligible(_ record: ENR?, endpoint: Endpoint) -> Bool {
+    func isTableEligible(_ record: ENR?, endpoint: NodeEndpoint) -> Bool {
         guard let record else { return false }
         let advertised = endpoint.ip.isIPv4 ? record.udpEndpoint : record.udp6Endpoint
         guard let advertised else { return false }

@@ -18,7 +18,7 @@ public struct IncomingTalkRequest: Hashable, Sendable {
     /// The node that sent it.
     public var nodeID: NodeID { token.peer.nodeID }
     /// The endpoint it came from.
-    public var endpoint: Endpoint { token.peer.endpoint }
+    public var endpoint: NodeEndpoint { token.peer.endpoint }
     /// The sub-protocol's id bytes.
     public let protocolID: [UInt8]
     /// The request bytes.

@@ -12,14 +12,14 @@ public struct NodeAddress: Hashable, Sendable, CustomStringConvertible {
     /// The node's id.
     public var nodeID: NodeID
     /// The endpoint the node talks from.
-    public var endpoint: Endpoint
+    public var endpoint: NodeEndpoint
 
     /// Creates an address.
     ///
     /// - Parameters:
     ///   - nodeID: The node's id.
     ///   - endpoint: Its UDP endpoint.
-    public init(nodeID: NodeID, endpoint: Endpoint) {
+    public init(nodeID: NodeID, endpoint: NodeEndpoint) {
         self.nodeID = nodeID
         self.endpoint = endpoint
     }

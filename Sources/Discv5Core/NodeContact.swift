@@ -13,7 +13,7 @@ public struct NodeContact: Hashable, Sendable {
     /// The node's id.
     public var nodeID: NodeID
     /// The endpoint to send to.
-    public var endpoint: Endpoint
+    public var endpoint: NodeEndpoint
     /// The node's static public key, when known.
     public var publicKey: Secp256k1.PublicKey?
     /// The node's record, when known.
@@ -25,8 +25,8 @@ public struct NodeContact: Hashable, Sendable {
     ///   - record: The node's record.
     /// - Returns: `nil` when the record has no UDP endpoint.
     public init?(record: ENR) {
-        guard let (ip, port) = record.udpEndpoint ?? record.udp6Endpoint else { return nil }
-        self.init(record: record, endpoint: Endpoint(ip: ip, port: port))
+        guard let endpoint = NodeEndpoint(record: record) else { return nil }
+        self.init(record: record, endpoint: endpoint)
     }
 
     /// A contact from a record at an explicit endpoint.
@@ -34,7 +34,7 @@ public struct NodeContact: Hashable, Sendable {
     /// - Parameters:
     ///   - record: The node's record.
     ///   - endpoint: Where to send.
-    public init(record: ENR, endpoint: Endpoint) {
+    public init(record: ENR, endpoint: NodeEndpoint) {
         self.nodeID = record.nodeID
         self.endpoint = endpoint
         self.publicKey = record.publicKey
@@ -47,7 +47,7 @@ public struct NodeContact: Hashable, Sendable {
     ///   - nodeID: The node's id.
     ///   - endpoint: Where to send.
     ///   - publicKey: The node's static key; without it no handshake can be made.
-    public init(nodeID: NodeID, endpoint: Endpoint, publicKey: Secp256k1.PublicKey? = nil) {
+    public init(nodeID: NodeID, endpoint: NodeEndpoint, publicKey: Secp256k1.PublicKey? = nil) {
         self.nodeID = nodeID
         self.endpoint = endpoint
         self.publicKey = publicKey

@@ -25,12 +25,8 @@ struct PendingRequest {
     var deadline: Discv5Instant
     /// The nonce of the last packet that carried the request, matched against WHOAREYOU.
     var packetNonce: [UInt8]?
-    /// NODES records collected so far.
-    var nodes: [ENR] = []
-    /// NODES packets received so far.
-    var nodesPackets = 0
-    /// The `total` announced by the first NODES packet, clamped to the configured maximum.
-    var nodesTotal: Int?
+    /// The NODES packets received so far, for a FINDNODE.
+    var nodes: NodesResponseCollector?
 
     var address: NodeAddress { contact.address }
 }

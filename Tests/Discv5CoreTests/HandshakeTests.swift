@@ -149,7 +149,7 @@ struct HandshakeTests {
         network.run()
         // A moves to a new port; its session with B (keyed by B's endpoint) still exists on
         // A's side, but B refuses to use it for the new source endpoint.
-        let moved = Endpoint(ip: a.endpoint.ip, port: 40001)
+        let moved = NodeEndpoint(ip: a.endpoint.ip, port: 40001)
         network.remove(at: a.endpoint)
         network.add(machineA, at: moved)
         let handle = machineA.sendRequest(.ping, to: b.contact, mode: .expectResponse, now: network.now)

@@ -64,8 +64,7 @@ struct RobustnessTests {
 
     @Test func whoAreYouIsRateLimitedPerSourceIP() {
         var configuration = Discv5Configuration()
-        configuration.whoAreYouBurstPerIP = 3
-        configuration.whoAreYouPerSecondPerIP = 1
+        configuration.whoAreYouRateLimit = .init(burst: 3, refillInterval: .seconds(1), maximumTrackedKeys: 16)
         let network = TestNetwork()
         let machineB = b.machine(configuration: configuration, seed: 2)
         network.add(machineB, at: b.endpoint)
@@ -92,21 +91,10 @@ struct RobustnessTests {
         #expect(network.responses(at: late.endpoint).count == 1)
     }
 
-    @Test func rateLimiterMemoryIsBounded() {
-        var limiter = WhoAreYouRateLimiter(burst: 2, perSecond: 1, trackedIPs: 4)
-        for index in 0..<100 {
-            _ = limiter.allow(IPAddress(bytes: [10, 0, 0, UInt8(index)])!, now: .zero)
-        }
-        #expect(limiter.trackedCount <= 4)
-        // Once refilled, old entries are forgotten and new IPs admitted again.
-        let admitted = limiter.allow(IPAddress(bytes: [10, 1, 0, 1])!, now: .ms(10_000))
-        #expect(admitted)
-    }
-
     @Test func sessionCacheIsLRU() throws {
         var cache = SessionCache(capacity: 2, idleTimeout: .seconds(60))
         func address(_ port: UInt16) -> NodeAddress {
-            NodeAddress(nodeID: a.nodeID, endpoint: Endpoint(ip: IPAddress("127.0.0.1")!, port: port))
+            NodeAddress(nodeID: a.nodeID, endpoint: NodeEndpoint(ip: IPAddress("127.0.0.1")!, port: port))
         }
         func session() throws -> Session {
             try Session(

@@ -9,25 +9,25 @@ import ENR
 final class TestNetwork {
     struct Datagram: Equatable {
         var bytes: [UInt8]
-        var from: Endpoint
-        var to: Endpoint
+        var from: NodeEndpoint
+        var to: NodeEndpoint
     }
 
     var now = Discv5Instant.zero
-    private(set) var machines: [Endpoint: Discv5Protocol] = [:]
+    private(set) var machines: [NodeEndpoint: Discv5Protocol] = [:]
     private(set) var queue: [Datagram] = []
     /// Every datagram any machine sent, in order (dropped ones included).
     private(set) var sent: [Datagram] = []
     /// Non-send actions, per machine endpoint, in order.
-    private(set) var outcomes: [Endpoint: [Discv5Protocol.Action]] = [:]
+    private(set) var outcomes: [NodeEndpoint: [Discv5Protocol.Action]] = [:]
     /// Return `true` to drop a datagram instead of queueing it.
     var drop: (Datagram) -> Bool = { _ in false }
 
-    func add(_ machine: Discv5Protocol, at endpoint: Endpoint) {
+    func add(_ machine: Discv5Protocol, at endpoint: NodeEndpoint) {
         machines[endpoint] = machine
     }
 
-    func remove(at endpoint: Endpoint) {
+    func remove(at endpoint: NodeEndpoint) {
         machines[endpoint] = nil
     }
 
@@ -78,21 +78,21 @@ final class TestNetwork {
         pump()
     }
 
-    func responses(at endpoint: Endpoint) -> [(RequestHandle, Response)] {
+    func responses(at endpoint: NodeEndpoint) -> [(RequestHandle, Response)] {
         (outcomes[endpoint] ?? []).compactMap {
             if case .response(let handle, let response) = $0 { return (handle, response) }
             return nil
         }
     }
 
-    func failures(at endpoint: Endpoint) -> [(RequestHandle, Discv5CoreError)] {
+    func failures(at endpoint: NodeEndpoint) -> [(RequestHandle, Discv5CoreError)] {
         (outcomes[endpoint] ?? []).compactMap {
             if case .requestFailed(let handle, let error) = $0 { return (handle, error) }
             return nil
         }
     }
 
-    func talkRequests(at endpoint: Endpoint) -> [IncomingTalkRequest] {
+    func talkRequests(at endpoint: NodeEndpoint) -> [IncomingTalkRequest] {
         (outcomes[endpoint] ?? []).compactMap {
             if case .incomingTalkRequest(let request) = $0 { return request }
             return nil
@@ -100,7 +100,7 @@ final class TestNetwork {
     }
 
     /// `sessionEstablished` events: (node id, endpoint, record, eligible, initiated locally).
-    func sessionEvents(at endpoint: Endpoint) -> [(NodeID, Endpoint, ENR?, Bool, Bool)] {
+    func sessionEvents(at endpoint: NodeEndpoint) -> [(NodeID, NodeEndpoint, ENR?, Bool, Bool)] {
         (outcomes[endpoint] ?? []).compactMap {
             if case .event(.sessionEstablished(let id, let ep, let record, let eligible, let local)) = $0 {
                 return (id, ep, record, eligible, local)
