@@ -26,7 +26,11 @@ extension Discv5Protocol {
         /// not `endpoint`: the node still gets a session and answers, but the routing table
         /// must not add it. `initiatedLocally` tells whether we sent the handshake packet.
         case sessionEstablished(
-            nodeID: NodeID, endpoint: NodeEndpoint, record: ENR?, tableEligible: Bool, initiatedLocally: Bool
+            nodeID: NodeID,
+            endpoint: NodeEndpoint,
+            record: ENR?,
+            tableEligible: Bool,
+            initiatedLocally: Bool
         )
     }
 }

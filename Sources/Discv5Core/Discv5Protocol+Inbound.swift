@@ -111,10 +111,13 @@ extension Discv5Protocol {
         }
         challenges.insert(
             Challenge(
-                challengeData: built.challengeData, packet: built.packet, record: record,
+                challengeData: built.challengeData,
+                packet: built.packet,
+                record: record,
                 expiry: now.advanced(by: configuration.challengeLifetime)
             ),
-            for: address, now: now
+            for: address,
+            now: now
         )
         emit(.send(built.packet, to: address.endpoint))
     }
@@ -129,7 +132,10 @@ extension Discv5Protocol {
     // MARK: - Handshake packets (recipient, Step 4)
 
     private func handleHandshake(
-        _ packet: Packet, authData: HandshakeAuthData, from source: NodeEndpoint, now: Discv5Instant
+        _ packet: Packet,
+        authData: HandshakeAuthData,
+        from source: NodeEndpoint,
+        now: Discv5Instant
     ) {
         let address = NodeAddress(nodeID: authData.sourceID, endpoint: source)
         // "When node B receives the handshake message packet, it first loads the node record
@@ -162,8 +168,10 @@ extension Discv5Protocol {
         // "Node B then verifies the `id-signature` against the identity public key of A's record."
         guard
             IDSignature.verify(
-                signature: authData.idSignature, publicKey: record.publicKey,
-                challengeData: challenge.challengeData, ephemeralPublicKey: authData.ephemeralPublicKey,
+                signature: authData.idSignature,
+                publicKey: record.publicKey,
+                challengeData: challenge.challengeData,
+                ephemeralPublicKey: authData.ephemeralPublicKey,
                 destinationID: localNodeID
             )
         else {
@@ -178,12 +186,18 @@ extension Discv5Protocol {
             let ephemeral = try Secp256k1.PublicKey(bytes: authData.ephemeralPublicKey)
             let secret = try privateKey.sharedSecret(with: ephemeral)
             let keys = SessionKeys.derive(
-                ecdhSecret: secret, challengeData: challenge.challengeData,
-                initiatorID: authData.sourceID, recipientID: localNodeID
+                ecdhSecret: secret,
+                challengeData: challenge.challengeData,
+                initiatorID: authData.sourceID,
+                recipientID: localNodeID
             )
             session = try Session(
-                remoteID: authData.sourceID, readKey: keys.initiatorKey, writeKey: keys.recipientKey,
-                record: record, tableEligible: isTableEligible(record, endpoint: source), now: now
+                remoteID: authData.sourceID,
+                readKey: keys.initiatorKey,
+                writeKey: keys.recipientKey,
+                record: record,
+                tableEligible: isTableEligible(record, endpoint: source),
+                now: now
             )
             // "Using the resulting session keys, it attempts to decrypt the message contained in
             // the packet. If the message can be decrypted and authenticated, Node B considers
@@ -211,15 +225,23 @@ extension Discv5Protocol {
         emit(
             .event(
                 .sessionEstablished(
-                    nodeID: address.nodeID, endpoint: address.endpoint, record: session.record,
-                    tableEligible: session.tableEligible, initiatedLocally: initiatedLocally
-                )))
+                    nodeID: address.nodeID,
+                    endpoint: address.endpoint,
+                    record: session.record,
+                    tableEligible: session.tableEligible,
+                    initiatedLocally: initiatedLocally
+                )
+            )
+        )
     }
 
     // MARK: - WHOAREYOU (initiator, Step 3)
 
     private func handleWhoAreYou(
-        _ packet: Packet, challenge: WhoAreYouAuthData, from source: NodeEndpoint, now: Discv5Instant
+        _ packet: Packet,
+        challenge: WhoAreYouAuthData,
+        from source: NodeEndpoint,
+        now: Discv5Instant
     ) {
         // "The challenge can be traced back to the request packet which solicited it by
         // checking the `nonce`" ... "WHOAREYOU is only ever valid as a response to a previously
@@ -238,9 +260,11 @@ extension Discv5Protocol {
             fail(handle, .noRecord(), now: now)
             return
         }
-        let remoteRecord = request.contact.record ?? recordLookup(address.nodeID).flatMap {
-            $0.nodeID == address.nodeID ? $0 : nil
-        }
+        let remoteRecord =
+            request.contact.record
+            ?? recordLookup(address.nodeID).flatMap {
+                $0.nodeID == address.nodeID ? $0 : nil
+            }
         guard let message = message(for: request) else {
             fail(handle, .encodingFailed("request id"), now: now)
             return
@@ -254,15 +278,23 @@ extension Discv5Protocol {
         do {
             let secret = try ephemeral.sharedSecret(with: remoteKey)
             let keys = SessionKeys.derive(
-                ecdhSecret: secret, challengeData: challengeData,
-                initiatorID: localNodeID, recipientID: address.nodeID
+                ecdhSecret: secret,
+                challengeData: challengeData,
+                initiatorID: localNodeID,
+                recipientID: address.nodeID
             )
             session = try Session(
-                remoteID: address.nodeID, readKey: keys.recipientKey, writeKey: keys.initiatorKey,
-                record: remoteRecord, tableEligible: isTableEligible(remoteRecord, endpoint: source), now: now
+                remoteID: address.nodeID,
+                readKey: keys.recipientKey,
+                writeKey: keys.initiatorKey,
+                record: remoteRecord,
+                tableEligible: isTableEligible(remoteRecord, endpoint: source),
+                now: now
             )
             let signature = IDSignature.sign(
-                key: privateKey, challengeData: challengeData, ephemeralPublicKey: ephemeralPublic,
+                key: privateKey,
+                challengeData: challengeData,
+                ephemeralPublicKey: ephemeralPublic,
                 destinationID: address.nodeID
             )
             // "Node A compares the `enr-seq` element of the WHOAREYOU challenge against its own
@@ -278,13 +310,18 @@ extension Discv5Protocol {
                 nonce: nonce,
                 authData: .handshake(
                     HandshakeAuthData(
-                        sourceID: localNodeID, idSignature: signature, ephemeralPublicKey: ephemeralPublic,
+                        sourceID: localNodeID,
+                        idSignature: signature,
+                        ephemeralPublicKey: ephemeralPublic,
                         record: offered
-                    ))
+                    )
+                )
             )
             packetBytes = try PacketEncoder.seal(
-                plaintext: message.encode(), header: header,
-                maskingIV: randomBytes(PacketLimits.maskingIVSize), mask: session.mask,
+                plaintext: message.encode(),
+                header: header,
+                maskingIV: randomBytes(PacketLimits.maskingIVSize),
+                mask: session.mask,
                 cipher: session.writeCipher
             )
         } catch {

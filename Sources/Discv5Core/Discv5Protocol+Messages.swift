@@ -11,8 +11,10 @@ extension Discv5Protocol {
         case .ping(let ping):
             // PONG's `recipient-ip`/`recipient-port` are the packet's source as we saw it.
             let pong = Pong(
-                requestID: ping.requestID, enrSeq: localRecord.seq,
-                recipientIP: peer.endpoint.ip, recipientPort: peer.endpoint.port
+                requestID: ping.requestID,
+                enrSeq: localRecord.seq,
+                recipientIP: peer.endpoint.ip,
+                recipientPort: peer.endpoint.port
             )
             sendResponse(.pong(pong), to: peer, now: now)
         case .findNode(let findNode):
@@ -21,16 +23,22 @@ extension Discv5Protocol {
             emit(
                 .incomingTalkRequest(
                     IncomingTalkRequest(
-                        protocolID: talk.protocolID, payload: talk.request,
+                        protocolID: talk.protocolID,
+                        payload: talk.request,
                         token: .init(peer: peer, requestID: talk.requestID.bytes)
-                    )))
+                    )
+                )
+            )
         case .pong(let pong):
             guard let handle = matchResponse(pong.requestID, from: peer) else { return }
             guard case .ping = tracker[handle]?.request else {
                 count(\.unsolicitedResponse)
                 return
             }
-            complete(handle, .pong(enrSeq: pong.enrSeq, recipient: NodeEndpoint(ip: pong.recipientIP, port: pong.recipientPort)))
+            complete(
+                handle,
+                .pong(enrSeq: pong.enrSeq, recipient: NodeEndpoint(ip: pong.recipientIP, port: pong.recipientPort))
+            )
         case .nodes(let nodes):
             guard let handle = matchResponse(nodes.requestID, from: peer) else { return }
             handleNodes(nodes, for: handle, from: peer, now: now)

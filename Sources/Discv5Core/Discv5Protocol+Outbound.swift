@@ -27,7 +27,10 @@ extension Discv5Protocol {
     /// - Returns: The request's handle.
     @discardableResult
     public func sendRequest(
-        _ request: OutgoingRequest, to contact: NodeContact, mode: ResponseMode, now: Discv5Instant
+        _ request: OutgoingRequest,
+        to contact: NodeContact,
+        mode: ResponseMode,
+        now: Discv5Instant
     ) -> RequestHandle {
         let handle = tracker.makeHandle()
         var contact = contact
@@ -39,8 +42,13 @@ extension Discv5Protocol {
         var requestID = randomBytes(8)
         while tracker.isInUse(requestID, peer: address) { requestID = randomBytes(8) }
         var pending = PendingRequest(
-            handle: handle, requestID: requestID, contact: contact, request: request, mode: mode,
-            stage: .queued, deadline: now.advanced(by: configuration.requestTimeout)
+            handle: handle,
+            requestID: requestID,
+            contact: contact,
+            request: request,
+            mode: mode,
+            stage: .queued,
+            deadline: now.advanced(by: configuration.requestTimeout)
         )
         if case .findNode(let distances) = request {
             pending.nodes = NodesResponseCollector(peer: contact.nodeID, askedDistances: distances)
@@ -78,7 +86,9 @@ extension Discv5Protocol {
     ///   the answer does not fit; counted in ``Discv5Metrics/responseNotSent``).
     @discardableResult
     public func respondToTalkRequest(
-        _ token: IncomingTalkRequest.Token, response: [UInt8], now: Discv5Instant
+        _ token: IncomingTalkRequest.Token,
+        response: [UInt8],
+        now: Discv5Instant
     ) -> Bool {
         guard let requestID = try? RequestID(bytes: token.requestID) else {
             count(\.responseNotSent)
@@ -120,8 +130,11 @@ extension Discv5Protocol {
         do {
             let header = try PacketHeader(nonce: nonce, authData: .ordinary(sourceID: localNodeID))
             let packet = try PacketEncoder.seal(
-                plaintext: plaintext, header: header, maskingIV: randomBytes(PacketLimits.maskingIVSize),
-                mask: session.mask, cipher: session.writeCipher
+                plaintext: plaintext,
+                header: header,
+                maskingIV: randomBytes(PacketLimits.maskingIVSize),
+                mask: session.mask,
+                cipher: session.writeCipher
             )
             return (packet, nonce)
         } catch {
@@ -163,7 +176,8 @@ extension Discv5Protocol {
         do {
             let header = try PacketHeader(nonce: nonce, authData: .ordinary(sourceID: localNodeID))
             packet = try PacketEncoder.encode(
-                header: header, maskingIV: randomBytes(PacketLimits.maskingIVSize),
+                header: header,
+                maskingIV: randomBytes(PacketLimits.maskingIVSize),
                 destinationID: request.contact.nodeID,
                 messageCiphertext: randomBytes(max(PacketLimits.tagSize, configuration.randomPacketContentSize))
             )

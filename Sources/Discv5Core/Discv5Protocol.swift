@@ -93,7 +93,9 @@ public final class Discv5Protocol {
         self.findNodeResponder = findNodeResponder
         self.recordLookup = recordLookup
         self.sessions = SessionCache(
-            capacity: configuration.sessionCapacity, idleTimeout: configuration.sessionIdleTimeout)
+            capacity: configuration.sessionCapacity,
+            idleTimeout: configuration.sessionIdleTimeout
+        )
         self.challenges = ChallengeCache(capacity: configuration.challengeCapacity)
         self.whoAreYouLimiter = TokenBucketLimiter(configuration: configuration.whoAreYouRateLimit)
         self.lastSessionSweep = now

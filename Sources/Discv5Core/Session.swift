@@ -41,7 +41,12 @@ final class Session {
     ///   - tableEligible: Whether the record's endpoint is the session's endpoint.
     ///   - now: The current time.
     init(
-        remoteID: NodeID, readKey: [UInt8], writeKey: [UInt8], record: ENR?, tableEligible: Bool, now: Discv5Instant
+        remoteID: NodeID,
+        readKey: [UInt8],
+        writeKey: [UInt8],
+        record: ENR?,
+        tableEligible: Bool,
+        now: Discv5Instant
     ) throws(CryptoError) {
         self.readCipher = try AES128GCM(key: readKey)
         self.writeCipher = try AES128GCM(key: writeKey)

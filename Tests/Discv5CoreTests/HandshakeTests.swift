@@ -171,7 +171,10 @@ struct HandshakeTests {
             machineA.sendRequest(.ping, to: b.contact, mode: .expectResponse, now: network.now)
             network.run()
             let packet = try PacketDecoder(localNodeID: b.nodeID).decode(network.sent[2].bytes)
-            guard case .handshake(let authData) = packet.authData else { Issue.record("not a handshake"); return }
+            guard case .handshake(let authData) = packet.authData else {
+                Issue.record("not a handshake")
+                return
+            }
             #expect(authData.record == a.record)
         }
         // B holds A's current record (seq 1): enr-seq 1 is not lower → no record.
@@ -181,10 +184,16 @@ struct HandshakeTests {
             machineA.sendRequest(.ping, to: b.contact, mode: .expectResponse, now: network.now)
             network.run()
             let whoAreYou = try PacketDecoder(localNodeID: a.nodeID).decode(network.sent[1].bytes)
-            guard case .whoAreYou(let challenge) = whoAreYou.authData else { Issue.record("no WHOAREYOU"); return }
+            guard case .whoAreYou(let challenge) = whoAreYou.authData else {
+                Issue.record("no WHOAREYOU")
+                return
+            }
             #expect(challenge.enrSeq == 1)
             let packet = try PacketDecoder(localNodeID: b.nodeID).decode(network.sent[2].bytes)
-            guard case .handshake(let authData) = packet.authData else { Issue.record("not a handshake"); return }
+            guard case .handshake(let authData) = packet.authData else {
+                Issue.record("not a handshake")
+                return
+            }
             #expect(authData.record == nil)
             #expect(network.responses(at: a.endpoint).count == 1)
             #expect(network.sessionEvents(at: b.endpoint).first?.2 == record)
@@ -201,7 +210,10 @@ struct HandshakeTests {
             machineA.sendRequest(.ping, to: b.contact, mode: .expectResponse, now: network.now)
             network.run()
             let packet = try PacketDecoder(localNodeID: b.nodeID).decode(network.sent[2].bytes)
-            guard case .handshake(let authData) = packet.authData else { Issue.record("not a handshake"); return }
+            guard case .handshake(let authData) = packet.authData else {
+                Issue.record("not a handshake")
+                return
+            }
             #expect(authData.record == newer.record)
             #expect(network.sessionEvents(at: b.endpoint).first?.2 == newer.record)
         }
@@ -209,28 +221,45 @@ struct HandshakeTests {
 
     /// Builds a handshake packet answering `whoAreYou` by hand, with chosen signer and record.
     func craftHandshake(
-        whoAreYou: [UInt8], sourceID: NodeID, signer: Secp256k1.PrivateKey, record: ENR?
+        whoAreYou: [UInt8],
+        sourceID: NodeID,
+        signer: Secp256k1.PrivateKey,
+        record: ENR?
     ) throws -> [UInt8] {
         let challengePacket = try PacketDecoder(localNodeID: sourceID).decode(whoAreYou)
         let challengeData = Array(challengePacket.authenticatedData)
         let ephemeral = try Secp256k1.PrivateKey(rawRepresentation: [UInt8](repeating: 7, count: 32))
         let ephemeralPublic = ephemeral.publicKey.compressed
         let keys = SessionKeys.derive(
-            ecdhSecret: try ephemeral.sharedSecret(with: b.key.publicKey), challengeData: challengeData,
-            initiatorID: sourceID, recipientID: b.nodeID
+            ecdhSecret: try ephemeral.sharedSecret(with: b.key.publicKey),
+            challengeData: challengeData,
+            initiatorID: sourceID,
+            recipientID: b.nodeID
         )
         let signature = IDSignature.sign(
-            key: signer, challengeData: challengeData, ephemeralPublicKey: ephemeralPublic, destinationID: b.nodeID)
+            key: signer,
+            challengeData: challengeData,
+            ephemeralPublicKey: ephemeralPublic,
+            destinationID: b.nodeID
+        )
         let header = try PacketHeader(
             nonce: [UInt8](repeating: 1, count: 12),
             authData: .handshake(
                 HandshakeAuthData(
-                    sourceID: sourceID, idSignature: signature, ephemeralPublicKey: ephemeralPublic, record: record))
+                    sourceID: sourceID,
+                    idSignature: signature,
+                    ephemeralPublicKey: ephemeralPublic,
+                    record: record
+                )
+            )
         )
         let ping = Message.ping(Ping(requestID: RequestID(1), enrSeq: 1))
         return try PacketEncoder.seal(
-            plaintext: ping.encode(), header: header, maskingIV: [UInt8](repeating: 3, count: 16),
-            destinationID: b.nodeID, key: keys.initiatorKey
+            plaintext: ping.encode(),
+            header: header,
+            maskingIV: [UInt8](repeating: 3, count: 16),
+            destinationID: b.nodeID,
+            key: keys.initiatorKey
         )
     }
 
@@ -257,7 +286,11 @@ struct HandshakeTests {
         let whoAreYou = challenge(network, machineA)
         let intruder = TestNode(seed: 3, port: 30003)
         let packet = try craftHandshake(
-            whoAreYou: whoAreYou, sourceID: a.nodeID, signer: intruder.key, record: a.record)
+            whoAreYou: whoAreYou,
+            sourceID: a.nodeID,
+            signer: intruder.key,
+            record: a.record
+        )
         network.deliver(.init(bytes: packet, from: a.endpoint, to: b.endpoint))
         #expect(machineB.metrics.handshakeFailed == 1)
         #expect(!machineB.hasSession(with: a.nodeID, at: a.endpoint, now: network.now))
@@ -271,7 +304,11 @@ struct HandshakeTests {
         let other = TestNode(seed: 3, port: 30003)
         // Signed by the record's owner, but the packet claims to come from A.
         let packet = try craftHandshake(
-            whoAreYou: whoAreYou, sourceID: a.nodeID, signer: other.key, record: other.record)
+            whoAreYou: whoAreYou,
+            sourceID: a.nodeID,
+            signer: other.key,
+            record: other.record
+        )
         network.deliver(.init(bytes: packet, from: a.endpoint, to: b.endpoint))
         #expect(machineB.metrics.handshakeFailed == 1)
         #expect(!machineB.hasSession(with: a.nodeID, at: a.endpoint, now: network.now))
@@ -288,8 +325,11 @@ struct HandshakeTests {
     @Test func unsolicitedWhoAreYouIsCountedAndIgnored() throws {
         let (network, machineA, _) = pair()
         let (packet, _) = try PacketEncoder.whoAreYou(
-            requestNonce: [UInt8](repeating: 9, count: 12), idNonce: [UInt8](repeating: 1, count: 16), enrSeq: 0,
-            maskingIV: [UInt8](repeating: 2, count: 16), destinationID: a.nodeID
+            requestNonce: [UInt8](repeating: 9, count: 12),
+            idNonce: [UInt8](repeating: 1, count: 16),
+            enrSeq: 0,
+            maskingIV: [UInt8](repeating: 2, count: 16),
+            destinationID: a.nodeID
         )
         network.deliver(.init(bytes: packet, from: b.endpoint, to: a.endpoint))
         #expect(machineA.metrics.unsolicitedWhoAreYou == 1)

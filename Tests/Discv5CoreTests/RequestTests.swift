@@ -26,7 +26,7 @@ struct RequestTests {
 
     /// 40 generated records, grouped by their log distance to B.
     func recordsAroundB() -> [UInt16: [ENR]] {
-        var random = SeededRandom(seed: 7)
+        var random = SplitMix64(seed: 7)
         var byDistance: [UInt16: [ENR]] = [:]
         for index in 0..<40 {
             var raw = [UInt8](repeating: 0, count: 32)
@@ -48,7 +48,11 @@ struct RequestTests {
         network.run()
         let before = network.sent.count
         let handle = machineA.sendRequest(
-            .findNode(distances: distances), to: b.contact, mode: .expectResponse, now: network.now)
+            .findNode(distances: distances),
+            to: b.contact,
+            mode: .expectResponse,
+            now: network.now
+        )
         network.run()
         let nodesPackets = network.sent[before...].filter { $0.from == b.endpoint }
         #expect(nodesPackets.count >= 2)
@@ -97,8 +101,11 @@ struct RequestTests {
     @Test func talkRequestAndResponse() {
         let (network, machineA, _) = pair()
         let handle = machineA.sendRequest(
-            .talk(protocol: Array("echo".utf8), payload: [1, 2, 3]), to: b.contact, mode: .expectResponse,
-            now: network.now)
+            .talk(protocol: Array("echo".utf8), payload: [1, 2, 3]),
+            to: b.contact,
+            mode: .expectResponse,
+            now: network.now
+        )
         network.run()
         let incoming = network.talkRequests(at: b.endpoint)
         #expect(incoming.count == 1)
@@ -117,7 +124,11 @@ struct RequestTests {
     @Test func noResponseModeHandshakesButNeverTimesOutAndIgnoresTheAnswer() {
         let (network, machineA, machineB) = pair()
         machineA.sendRequest(
-            .talk(protocol: Array("utp".utf8), payload: [0x41]), to: b.contact, mode: .noResponse, now: network.now)
+            .talk(protocol: Array("utp".utf8), payload: [0x41]),
+            to: b.contact,
+            mode: .noResponse,
+            now: network.now
+        )
         network.run()
         // The handshake happened and carried the TALKREQ.
         #expect(machineA.hasSession(with: b.nodeID, at: b.endpoint, now: network.now))
@@ -135,7 +146,12 @@ struct RequestTests {
     @Test func noResponseTimeoutDoesNotFailTheOtherRequests() {
         let (network, machineA, _) = pair()
         network.drop = { _ in true }
-        machineA.sendRequest(.talk(protocol: Array("utp".utf8), payload: [1]), to: b.contact, mode: .noResponse, now: .zero)
+        machineA.sendRequest(
+            .talk(protocol: Array("utp".utf8), payload: [1]),
+            to: b.contact,
+            mode: .noResponse,
+            now: .zero
+        )
         network.now = .ms(500)
         let ping = machineA.sendRequest(.ping, to: b.contact, mode: .expectResponse, now: network.now)
         network.pump()
@@ -192,7 +208,11 @@ struct RequestTests {
         machineA.sendRequest(.ping, to: b.contact, mode: .expectResponse, now: network.now)
         network.run()
         let handle = machineA.sendRequest(
-            .findNode(distances: distances), to: b.contact, mode: .expectResponse, now: network.now)
+            .findNode(distances: distances),
+            to: b.contact,
+            mode: .expectResponse,
+            now: network.now
+        )
         network.pump()
         network.deliver(network.takeQueue()[0])
         let nodes = network.takeQueue()

@@ -13,7 +13,7 @@ struct RobustnessTests {
     let b = TestNode(seed: 2, port: 30002)
 
     @Test func randomDatagramsAreCountedAndDropped() {
-        var random = SeededRandom(seed: 42)
+        var random = SplitMix64(seed: 42)
         let machine = b.machine(seed: 2)
         let source = a.endpoint
         for _ in 0..<2000 {
@@ -27,7 +27,7 @@ struct RobustnessTests {
     }
 
     @Test func mutatedValidPacketsNeverCrashAndAreAllAccountedFor() {
-        var random = SeededRandom(seed: 43)
+        var random = SplitMix64(seed: 43)
         let network = TestNetwork()
         let machineA = a.machine(seed: 1)
         let machineB = b.machine(seed: 2)
@@ -98,8 +98,13 @@ struct RobustnessTests {
         }
         func session() throws -> Session {
             try Session(
-                remoteID: a.nodeID, readKey: [UInt8](repeating: 1, count: 16),
-                writeKey: [UInt8](repeating: 2, count: 16), record: nil, tableEligible: false, now: .zero)
+                remoteID: a.nodeID,
+                readKey: [UInt8](repeating: 1, count: 16),
+                writeKey: [UInt8](repeating: 2, count: 16),
+                record: nil,
+                tableEligible: false,
+                now: .zero
+            )
         }
         cache.insert(try session(), for: address(1))
         cache.insert(try session(), for: address(2))
@@ -115,9 +120,14 @@ struct RobustnessTests {
 
     @Test func sessionNoncesCarryTheCounterAndStopAtItsEnd() throws {
         let session = try Session(
-            remoteID: a.nodeID, readKey: [UInt8](repeating: 1, count: 16), writeKey: [UInt8](repeating: 2, count: 16),
-            record: nil, tableEligible: false, now: .zero)
-        var random = SeededRandom(seed: 1)
+            remoteID: a.nodeID,
+            readKey: [UInt8](repeating: 1, count: 16),
+            writeKey: [UInt8](repeating: 2, count: 16),
+            record: nil,
+            tableEligible: false,
+            now: .zero
+        )
+        var random = SplitMix64(seed: 1)
         let first = session.nextNonce(using: &random)
         let second = session.nextNonce(using: &random)
         #expect(first?.prefix(4) == [0, 0, 0, 0])
@@ -147,12 +157,14 @@ struct RobustnessTests {
 
     @Test func deadlineHeapOrdersEntries() {
         var heap = DeadlineHeap()
-        var random = SeededRandom(seed: 5)
+        var random = SplitMix64(seed: 5)
         var values: [UInt64] = []
         for index in 0..<200 {
             let value = UInt64.random(in: 0...1000, using: &random)
             values.append(value)
-            heap.push(.init(deadline: Discv5Instant(nanoseconds: value), handle: RequestHandle(rawValue: UInt64(index))))
+            heap.push(
+                .init(deadline: Discv5Instant(nanoseconds: value), handle: RequestHandle(rawValue: UInt64(index)))
+            )
         }
         var popped: [UInt64] = []
         while let entry = heap.popMinimum() { popped.append(entry.deadline.nanoseconds) }

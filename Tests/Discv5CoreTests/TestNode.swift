@@ -42,8 +42,13 @@ struct TestNode {
         recordLookup: @escaping (NodeID) -> ENR? = { _ in nil }
     ) -> Discv5Protocol {
         Discv5Protocol(
-            configuration: configuration, privateKey: key, localRecord: record, now: .zero,
-            random: SeededRandom(seed: seed), findNodeResponder: findNodeResponder, recordLookup: recordLookup
+            configuration: configuration,
+            privateKey: key,
+            localRecord: record,
+            now: .zero,
+            random: SplitMix64(seed: seed),
+            findNodeResponder: findNodeResponder,
+            recordLookup: recordLookup
         )
     }
 }
