@@ -99,7 +99,11 @@ public struct EndpointVoting: Sendable {
     ///   - configuration: the voting rules.
     ///   - currentIPv4: the IPv4 endpoint our record holds now, if any.
     ///   - currentIPv6: the IPv6 endpoint our record holds now, if any.
-    public init(configuration: Configuration = .init(), currentIPv4: NodeEndpoint? = nil, currentIPv6: NodeEndpoint? = nil) {
+    public init(
+        configuration: Configuration = .init(),
+        currentIPv4: NodeEndpoint? = nil,
+        currentIPv6: NodeEndpoint? = nil
+    ) {
         self.configuration = configuration
         self.currentIPv4 = currentIPv4
         self.currentIPv6 = currentIPv6

@@ -222,8 +222,13 @@ public struct RoutingTable: Sendable {
         }
 
         let entry = Entry(
-            record: record, endpoint: endpoint, status: .unverified, origin: origin,
-            lastSeen: now, lastChecked: nil, checkStartedAt: nil
+            record: record,
+            endpoint: endpoint,
+            status: .unverified,
+            origin: origin,
+            lastSeen: now,
+            lastChecked: nil,
+            checkStartedAt: nil
         )
         if buckets[bucket].entries.count < configuration.bucketSize {
             add(entry, toBucket: bucket, subnet: subnet)
@@ -450,7 +455,10 @@ public struct RoutingTable: Sendable {
     /// Applies a record for a node waiting in a replacement cache; the limits are checked again
     /// on promotion.
     private mutating func updateReplacement(
-        bucket: Int, index: Int, record: ENR, endpoint: NodeEndpoint?
+        bucket: Int,
+        index: Int,
+        record: ENR,
+        endpoint: NodeEndpoint?
     ) -> InsertResult {
         var entry = buckets[bucket].replacements[index]
         guard record.seq >= entry.record.seq else { return .unchanged }

@@ -21,15 +21,18 @@ import Testing
 
     /// Runs a lookup from a random node of `network` for a random target.
     private func lookUp(
-        in network: SimulatedDiscoveryNetwork, seed: UInt64
+        in network: SimulatedDiscoveryNetwork,
+        seed: UInt64
     ) throws -> (lookup: Lookup, expected: [NodeID], maximumInFlight: Int) {
         var rng = SplitMix64(seed: seed)
         let origin = network.records[Int.random(in: 0..<200, using: &rng)]
         let target = TestNodes.randomID(using: &rng)
         let table = try #require(network.tables[origin.nodeID])
         var lookup = Lookup(
-            target: target, localNodeID: origin.nodeID,
-            seeds: table.closest(to: target, count: 16).map(\.record))
+            target: target,
+            localNodeID: origin.nodeID,
+            seeds: table.closest(to: target, count: 16).map(\.record)
+        )
         let stats = network.run(&lookup)
         let expected = network.bruteForceClosest(to: target, count: 16, excluding: [origin.nodeID])
         return (lookup, expected, stats.maximumInFlight)
@@ -66,10 +69,15 @@ import Testing
         let target = network.records[123].nodeID
         let table = try #require(network.tables[origin.nodeID])
         var lookup = Lookup(
-            target: target, localNodeID: origin.nodeID, seeds: table.closest(to: target, count: 16).map(\.record))
+            target: target,
+            localNodeID: origin.nodeID,
+            seeds: table.closest(to: target, count: 16).map(\.record)
+        )
         network.run(&lookup)
         #expect(lookup.result.first?.nodeID == target)
-        #expect(lookup.result.map(\.nodeID) == network.bruteForceClosest(to: target, count: 16, excluding: [origin.nodeID]))
+        #expect(
+            lookup.result.map(\.nodeID) == network.bruteForceClosest(to: target, count: 16, excluding: [origin.nodeID])
+        )
     }
 
     @Test func routesAroundUnresponsiveNodes() throws {
@@ -82,7 +90,10 @@ import Testing
         network.unresponsive = Set(silent)
         let table = try #require(network.tables[origin.nodeID])
         var lookup = Lookup(
-            target: target, localNodeID: origin.nodeID, seeds: table.closest(to: target, count: 16).map(\.record))
+            target: target,
+            localNodeID: origin.nodeID,
+            seeds: table.closest(to: target, count: 16).map(\.record)
+        )
         network.run(&lookup)
         #expect(lookup.isFinished)
         let expected = network.bruteForceClosest(to: target, count: 16, excluding: Set(silent + [origin.nodeID]))
@@ -92,7 +103,11 @@ import Testing
     @Test func neverHasMoreThanAlphaQueriesInFlight() {
         let seeds = Array(TestNodes.pool.prefix(20))
         var rng = SplitMix64(seed: 3)
-        var lookup = Lookup(target: TestNodes.randomID(using: &rng), localNodeID: TestNodes.randomID(using: &rng), seeds: seeds)
+        var lookup = Lookup(
+            target: TestNodes.randomID(using: &rng),
+            localNodeID: TestNodes.randomID(using: &rng),
+            seeds: seeds
+        )
         let first = lookup.nextQueries()
         #expect(first.count == 3)
         #expect(lookup.nextQueries().isEmpty)
@@ -159,11 +174,15 @@ import Testing
     @Test func ignoresUnsolicitedAndRepeatedResponses() throws {
         var rng = SplitMix64(seed: 6)
         var lookup = Lookup(
-            target: TestNodes.randomID(using: &rng), localNodeID: TestNodes.randomID(using: &rng),
-            seeds: [TestNodes.pool[0]])
+            target: TestNodes.randomID(using: &rng),
+            localNodeID: TestNodes.randomID(using: &rng),
+            seeds: [TestNodes.pool[0]]
+        )
         #expect(lookup.handleResponse(from: TestNodes.pool[0].nodeID, records: []) == .ignored)  // not asked yet
         let query = try #require(lookup.nextQueries().first)
-        #expect(lookup.handleResponse(from: query.nodeID, records: []) == .processed(newCandidates: 0, rejectedRecords: 0))
+        #expect(
+            lookup.handleResponse(from: query.nodeID, records: []) == .processed(newCandidates: 0, rejectedRecords: 0)
+        )
         #expect(lookup.handleResponse(from: query.nodeID, records: []) == .ignored)
         #expect(lookup.handleResponse(from: TestNodes.pool[1].nodeID, records: []) == .ignored)
         #expect(lookup.handleFailure(from: query.nodeID) == false)
@@ -172,21 +191,27 @@ import Testing
     @Test func lateResponseAfterFailureStillCounts() throws {
         var rng = SplitMix64(seed: 7)
         var lookup = Lookup(
-            target: TestNodes.randomID(using: &rng), localNodeID: TestNodes.randomID(using: &rng),
-            seeds: [TestNodes.pool[0]])
+            target: TestNodes.randomID(using: &rng),
+            localNodeID: TestNodes.randomID(using: &rng),
+            seeds: [TestNodes.pool[0]]
+        )
         let query = try #require(lookup.nextQueries().first)
         #expect(lookup.handleFailure(from: query.nodeID) == true)
         #expect(lookup.isFinished)
         #expect(lookup.result.isEmpty)
-        #expect(lookup.handleResponse(from: query.nodeID, records: []) == .processed(newCandidates: 0, rejectedRecords: 0))
+        #expect(
+            lookup.handleResponse(from: query.nodeID, records: []) == .processed(newCandidates: 0, rejectedRecords: 0)
+        )
         #expect(lookup.result.map(\.nodeID) == [query.nodeID])
     }
 
     @Test func terminatesWhenEverySeedFails() {
         var rng = SplitMix64(seed: 8)
         var lookup = Lookup(
-            target: TestNodes.randomID(using: &rng), localNodeID: TestNodes.randomID(using: &rng),
-            seeds: Array(TestNodes.pool.prefix(10)))
+            target: TestNodes.randomID(using: &rng),
+            localNodeID: TestNodes.randomID(using: &rng),
+            seeds: Array(TestNodes.pool.prefix(10))
+        )
         var rounds = 0
         while !lookup.isFinished {
             rounds += 1
@@ -215,7 +240,12 @@ import Testing
         var rng = SplitMix64(seed: 9)
         let config = LookupConfiguration(maximumCandidates: 20)
         let target = TestNodes.randomID(using: &rng)
-        var lookup = Lookup(target: target, localNodeID: TestNodes.randomID(using: &rng), seeds: Array(TestNodes.pool), configuration: config)
+        var lookup = Lookup(
+            target: target,
+            localNodeID: TestNodes.randomID(using: &rng),
+            seeds: Array(TestNodes.pool),
+            configuration: config
+        )
         // Only the 20 nearest seeds remain; all of them are within reach of the k closest.
         var asked: [NodeID] = []
         while !lookup.isFinished {
@@ -224,7 +254,9 @@ import Testing
                 lookup.handleFailure(from: query.nodeID)
             }
         }
-        let nearest = TestNodes.pool.map(\.nodeID).sorted { target.distance(to: $0) < target.distance(to: $1) }.prefix(20)
+        let nearest = TestNodes.pool.map(\.nodeID).sorted { target.distance(to: $0) < target.distance(to: $1) }.prefix(
+            20
+        )
         #expect(Set(asked) == Set(nearest))
     }
 }

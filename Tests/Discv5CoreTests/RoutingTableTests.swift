@@ -6,12 +6,15 @@ import Testing
 
 @Suite struct RoutingTableTests {
     private let local = NodeID(
-        words: (0x0123_4567_89AB_CDEF, 0xFEDC_BA98_7654_3210, 0x0F0F_0F0F_0F0F_0F0F, 0xF0F0_F0F0_F0F0_F0F0))
+        words: (0x0123_4567_89AB_CDEF, 0xFEDC_BA98_7654_3210, 0x0F0F_0F0F_0F0F_0F0F, 0xF0F0_F0F0_F0F0_F0F0)
+    )
     private let start = Discv5Instant(nanoseconds: 1_000_000_000)
 
     /// Inserts records and lets every one pass its first liveness check.
     private func liveTable(
-        _ records: [ENR], configuration: RoutingTableConfiguration = .init(), localID: NodeID? = nil
+        _ records: [ENR],
+        configuration: RoutingTableConfiguration = .init(),
+        localID: NodeID? = nil
     ) -> RoutingTable {
         var table = RoutingTable(localNodeID: localID ?? local, configuration: configuration)
         for record in records { _ = table.insert(record, now: start) }
@@ -166,7 +169,8 @@ import Testing
     @Test func passedCheckKeepsTheOldEntryAndTheCandidateWaits() {
         let far = TestNodes.poolRecords(atDistance: 256, from: local)
         var table = liveTable(Array(far.prefix(16)))
-        guard case .addedToReplacementCache(let check?) = table.insert(far[16], now: start.advanced(bySeconds: 30)) else {
+        guard case .addedToReplacementCache(let check?) = table.insert(far[16], now: start.advanced(bySeconds: 30))
+        else {
             Issue.record("expected a check request")
             return
         }
@@ -361,7 +365,23 @@ import Testing
         var table = liveTable(Array(records.prefix(2)), configuration: config)
         _ = table.insert(records[2], now: start)
         _ = table.insert(records[3], now: start)
-        #expect(table.recordLivenessResult(records[0].nodeID, alive: false, now: start) == .evicted(promoted: records[3].nodeID))
+        #expect(
+            table.recordLivenessResult(records[0].nodeID, alive: false, now: start)
+                == .evicted(promoted: records[3].nodeID)
+        )
+    }
+
+    @Test func inboundNodeKeepsTheObservedEndpoint() throws {
+        var table = RoutingTable(localNodeID: local, configuration: .init(inboundAdmissionThreshold: 0))
+        let record = TestNodes.pool[0]
+        let observed = NodeEndpoint(ip: IPAddress("44.200.1.1")!, port: 40404)
+        #expect(table.insert(record, endpoint: observed, origin: .inbound, now: start) == .inserted)
+        // The same record learned from someone else's NODES does not move the endpoint.
+        #expect(table.insert(record, now: start) == .unchanged)
+        #expect(table.entry(for: record.nodeID)?.endpoint == observed)
+        #expect(table.markSeen(record.nodeID, now: start.advanced(bySeconds: 5)) == true)
+        #expect(table.entry(for: record.nodeID)?.lastSeen == start.advanced(bySeconds: 5))
+        #expect(table.markSeen(TestNodes.pool[1].nodeID, now: start) == false)
     }
 
     // MARK: Inbound admission

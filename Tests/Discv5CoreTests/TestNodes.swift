@@ -52,7 +52,11 @@ enum TestNodes {
 
     /// Records (fresh keys from `firstSeed` on) whose node lies at `distance` from `local`.
     static func records(
-        count: Int, atDistance distance: Int, from local: NodeID, firstSeed: UInt64, ip: (Int) -> [UInt8]
+        count: Int,
+        atDistance distance: Int,
+        from local: NodeID,
+        firstSeed: UInt64,
+        ip: (Int) -> [UInt8]
     ) throws -> [ENR] {
         var result: [ENR] = []
         var seed = firstSeed

@@ -7,7 +7,10 @@ import Testing
 @Suite struct TokenBucketLimiterTests {
     private let start = Discv5Instant(nanoseconds: 7_000_000_000)
     private let config = TokenBucketLimiter<Int>.Configuration(
-        burst: 5, refillInterval: .milliseconds(100), maximumTrackedKeys: 100)
+        burst: 5,
+        refillInterval: .milliseconds(100),
+        maximumTrackedKeys: 100
+    )
 
     @Test func acceptsTheFullBurst() {
         var limiter = TokenBucketLimiter<Int>(configuration: config)
@@ -76,7 +79,8 @@ import Testing
 
     @Test func zeroBurstAllowsNothing() {
         var limiter = TokenBucketLimiter<Int>(
-            configuration: .init(burst: 0, refillInterval: .seconds(1), maximumTrackedKeys: 10))
+            configuration: .init(burst: 0, refillInterval: .seconds(1), maximumTrackedKeys: 10)
+        )
         #expect(limiter.allow(1, now: start) == false)
     }
 }
