@@ -219,6 +219,9 @@ public final class DatagramTransport<Handler: DatagramHandler>: Sendable {
         configuration: Configuration,
         receiveOffload: Bool
     ) throws -> Setup {
+        guard SystemCalls.layoutsMatch else {
+            throw DatagramTransportError.bindFailed("this platform's msghdr layout is not the one the send path expects")
+        }
         let counters = CounterBox()
         let carriesIPv4 = channels.count == 1 && isIPv6[0]
         let v6OnlyBinding: Bool

@@ -37,8 +37,11 @@ final class SocketSender {
     private static let solUDP: CInt = 17
     /// `UDP_SEGMENT` (linux/udp.h).
     private static let udpSegment: CInt = 103
-    /// `CMSG_ALIGN(sizeof(cmsghdr))`: where a control message's data starts.
-    private static let controlHeaderSize = (MemoryLayout<cmsghdr>.size + 7) & ~7
+    /// `CMSG_ALIGN(sizeof(cmsghdr))` on 64-bit Linux (`size_t` length, `int` level, `int` type): where a
+    /// control message's data starts.
+    private static let controlHeaderSize = 16
+    /// Bytes per socket-address slot (`sockaddr_in6` is 28).
+    private static let addressStride = 32
     /// `CMSG_SPACE(sizeof(uint16_t))`.
     private static let controlSpace = controlHeaderSize + 8
 
@@ -58,8 +61,8 @@ final class SocketSender {
     private var entries: [Entry] = []
 
     private let headers: UnsafeMutablePointer<MessageHeader>
-    private let vectors: UnsafeMutablePointer<iovec>
-    private let addresses: UnsafeMutablePointer<sockaddr_in6>
+    private let vectors: UnsafeMutablePointer<RawIOVector>
+    private let addresses: UnsafeMutableRawPointer
     private let controls: UnsafeMutableRawPointer
     private let firstEntry: UnsafeMutablePointer<Int>
     private let datagramCount: UnsafeMutablePointer<Int>
@@ -93,17 +96,29 @@ final class SocketSender {
         self.entries.reserveCapacity(self.maximumPendingDatagrams)
         let count = Self.messagesPerCall
         self.headers = .allocate(capacity: count)
-        self.headers.initialize(repeating: MessageHeader(header: msghdr(), length: 0), count: count)
+        self.headers.initialize(repeating: MessageHeader(header: Self.emptyHeader, length: 0), count: count)
         self.vectors = .allocate(capacity: count)
-        self.vectors.initialize(repeating: iovec(), count: count)
-        self.addresses = .allocate(capacity: count)
-        self.addresses.initialize(repeating: sockaddr_in6(), count: count)
+        self.vectors.initialize(repeating: RawIOVector(base: nil, length: 0), count: count)
+        self.addresses = .allocate(byteCount: count * Self.addressStride, alignment: 8)
+        self.addresses.initializeMemory(as: UInt8.self, repeating: 0, count: count * Self.addressStride)
         self.controls = .allocate(byteCount: count * Self.controlSpace, alignment: 16)
         self.controls.initializeMemory(as: UInt8.self, repeating: 0, count: count * Self.controlSpace)
         self.firstEntry = .allocate(capacity: count)
         self.firstEntry.initialize(repeating: 0, count: count)
         self.datagramCount = .allocate(capacity: count)
         self.datagramCount.initialize(repeating: 0, count: count)
+    }
+
+    private static var emptyHeader: RawMessageHeader {
+        RawMessageHeader(
+            name: nil,
+            nameLength: 0,
+            vectors: nil,
+            vectorCount: 0,
+            control: nil,
+            controlLength: 0,
+            flags: 0
+        )
     }
 
     deinit {
@@ -242,27 +257,28 @@ final class SocketSender {
                     if next.length < entry.length { break }  // only the last segment may be shorter
                 }
             }
+            let address = self.addresses + messages * Self.addressStride
             if previous != entry.destination {
-                addressLength = self.writeAddress(entry.destination, into: messages)
+                addressLength = self.writeAddress(entry.destination, to: address)
                 previous = entry.destination
             } else {
-                self.addresses[messages] = self.addresses[messages - 1]
+                address.copyMemory(from: address - Self.addressStride, byteCount: Self.addressStride)
             }
-            self.vectors[messages] = iovec(iov_base: self.arena + entry.offset, iov_len: runBytes)
-            var header = msghdr()
-            header.msg_name = UnsafeMutableRawPointer(self.addresses + messages)
-            header.msg_namelen = addressLength
-            header.msg_iov = self.vectors + messages
-            header.msg_iovlen = 1
+            self.vectors[messages] = RawIOVector(base: self.arena + entry.offset, length: runBytes)
+            var header = Self.emptyHeader
+            header.name = address
+            header.nameLength = addressLength
+            header.vectors = UnsafeMutableRawPointer(self.vectors + messages)
+            header.vectorCount = 1
             if run > 1 {
+                // cmsghdr { size_t cmsg_len; int cmsg_level; int cmsg_type; } then the u16 segment size.
                 let control = self.controls + messages * Self.controlSpace
-                let cmsg = control.assumingMemoryBound(to: cmsghdr.self)
-                cmsg.pointee.cmsg_len = .init(Self.controlHeaderSize + 2)
-                cmsg.pointee.cmsg_level = Self.solUDP
-                cmsg.pointee.cmsg_type = Self.udpSegment
+                control.storeBytes(of: Self.controlHeaderSize + 2, toByteOffset: 0, as: Int.self)
+                control.storeBytes(of: Self.solUDP, toByteOffset: 8, as: CInt.self)
+                control.storeBytes(of: Self.udpSegment, toByteOffset: 12, as: CInt.self)
                 control.storeBytes(of: UInt16(entry.length), toByteOffset: Self.controlHeaderSize, as: UInt16.self)
-                header.msg_control = control
-                header.msg_controllen = .init(Self.controlSpace)
+                header.control = control
+                header.controlLength = .init(Self.controlSpace)
             }
             self.headers[messages] = MessageHeader(header: header, length: 0)
             self.firstEntry[messages] = index
@@ -273,39 +289,30 @@ final class SocketSender {
         return (messages, index)
     }
 
-    /// Writes the socket address for `destination` into slot `slot`; returns its length.
-    private func writeAddress(_ destination: UDPEndpoint, into slot: Int) -> socklen_t {
+    /// Writes the `sockaddr_in`/`sockaddr_in6` bytes for `destination` at `address`; returns their length.
+    /// Port at offset 2, IPv4 address at 4, IPv6 address at 8 (Linux and BSD alike); the family is a
+    /// 16-bit field at 0 on Linux, a length byte and a family byte on BSD.
+    private func writeAddress(_ destination: UDPEndpoint, to address: UnsafeMutableRawPointer) -> socklen_t {
+        address.initializeMemory(as: UInt8.self, repeating: 0, count: Self.addressStride)
+        let family = self.isIPv6 ? AF_INET6 : AF_INET
+        let length = self.isIPv6 ? 28 : 16
+        #if os(Linux)
+        address.storeBytes(of: UInt16(family), toByteOffset: 0, as: UInt16.self)
+        #else
+        address.storeBytes(of: UInt8(length), toByteOffset: 0, as: UInt8.self)
+        address.storeBytes(of: UInt8(family), toByteOffset: 1, as: UInt8.self)
+        #endif
+        address.storeBytes(of: destination.port.bigEndian, toByteOffset: 2, as: UInt16.self)
         if self.isIPv6 {
-            self.addresses[slot] = Self.ipv6Address(destination)
-            return socklen_t(MemoryLayout<sockaddr_in6>.size)
+            // IPv4 peers on an IPv6 socket: ::ffff:a.b.c.d
+            let high = destination.isIPv4 ? 0 : destination.high
+            let low = destination.isIPv4 ? 0x0000_FFFF_0000_0000 | destination.low : destination.low
+            address.storeBytes(of: high.bigEndian, toByteOffset: 8, as: UInt64.self)
+            address.storeBytes(of: low.bigEndian, toByteOffset: 16, as: UInt64.self)
+        } else {
+            address.storeBytes(of: UInt32(truncatingIfNeeded: destination.low).bigEndian, toByteOffset: 4, as: UInt32.self)
         }
-        UnsafeMutableRawPointer(self.addresses + slot).storeBytes(
-            of: Self.ipv4Address(destination),
-            as: sockaddr_in.self
-        )
-        return socklen_t(MemoryLayout<sockaddr_in>.size)
-    }
-
-    private static func ipv4Address(_ destination: UDPEndpoint) -> sockaddr_in {
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = destination.port.bigEndian
-        address.sin_addr.s_addr = UInt32(truncatingIfNeeded: destination.low).bigEndian
-        return address
-    }
-
-    private static func ipv6Address(_ destination: UDPEndpoint) -> sockaddr_in6 {
-        var address = sockaddr_in6()
-        address.sin6_family = sa_family_t(AF_INET6)
-        address.sin6_port = destination.port.bigEndian
-        // IPv4 peers on an IPv6 socket: ::ffff:a.b.c.d
-        let high = destination.isIPv4 ? 0 : destination.high
-        let low = destination.isIPv4 ? 0x0000_FFFF_0000_0000 | destination.low : destination.low
-        withUnsafeMutableBytes(of: &address.sin6_addr) { bytes in
-            bytes.storeBytes(of: high.bigEndian, toByteOffset: 0, as: UInt64.self)
-            bytes.storeBytes(of: low.bigEndian, toByteOffset: 8, as: UInt64.self)
-        }
-        return address
+        return socklen_t(length)
     }
 
     /// The slow path: hands entries from `start` to NIO, which writes them once the socket is writable.
