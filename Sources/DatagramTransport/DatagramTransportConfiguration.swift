@@ -51,7 +51,7 @@ public struct DatagramTransportConfiguration: Sendable {
     /// Ask the kernel to coalesce received datagrams (`UDP_GRO`), when supported. The transport splits them
     /// again, so handlers see single datagrams either way. Default `false`: each slot of a vector read must
     /// then hold 64 KiB, and on loopback it brought no gain (see the module's README figures).
-    public var receiveOffload: Bool = false
+    public var receiveOffload: Bool = true
 
     /// Bytes that may wait in memory when the kernel's send buffer is full. Beyond this, datagrams are dropped
     /// and counted in ``DatagramTransportStatistics/sendDropped``. Default 4 MiB.
