@@ -220,7 +220,9 @@ public final class DatagramTransport<Handler: DatagramHandler>: Sendable {
         receiveOffload: Bool
     ) throws -> Setup {
         guard SystemCalls.layoutsMatch else {
-            throw DatagramTransportError.bindFailed("this platform's msghdr layout is not the one the send path expects")
+            throw DatagramTransportError.bindFailed(
+                "this platform's msghdr layout is not the one the send path expects"
+            )
         }
         let counters = CounterBox()
         let carriesIPv4 = channels.count == 1 && isIPv6[0]

@@ -48,9 +48,11 @@ public struct DatagramTransportConfiguration: Sendable {
     /// the kernel's send path. The peer still receives ordinary datagrams.
     public var segmentationOffload: Bool = true
 
-    /// Ask the kernel to coalesce received datagrams (`UDP_GRO`), when supported. The transport splits them
-    /// again, so handlers see single datagrams either way. Default `false`: each slot of a vector read must
-    /// then hold 64 KiB, and on loopback it brought no gain (see the module's README figures).
+    /// Ask the kernel to coalesce received datagrams (`UDP_GRO`), when supported
+    /// (`System.supportsUDPReceiveOffload`). The transport splits them again, so handlers see single datagrams
+    /// either way. Default `true`: a GSO send on loopback then arrives as one read instead of up to 64, which
+    /// measured ~4× the datagram rate of the plain path with `udp-blast`. Cost: each slot of a vector read
+    /// holds 64 KiB, so the reused receive buffer is `64 KiB × vectorReadMessageCount` (4 MiB by default).
     public var receiveOffload: Bool = true
 
     /// Bytes that may wait in memory when the kernel's send buffer is full. Beyond this, datagrams are dropped

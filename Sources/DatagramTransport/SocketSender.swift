@@ -310,7 +310,11 @@ final class SocketSender {
             address.storeBytes(of: high.bigEndian, toByteOffset: 8, as: UInt64.self)
             address.storeBytes(of: low.bigEndian, toByteOffset: 16, as: UInt64.self)
         } else {
-            address.storeBytes(of: UInt32(truncatingIfNeeded: destination.low).bigEndian, toByteOffset: 4, as: UInt32.self)
+            address.storeBytes(
+                of: UInt32(truncatingIfNeeded: destination.low).bigEndian,
+                toByteOffset: 4,
+                as: UInt32.self
+            )
         }
         return socklen_t(length)
     }

@@ -68,7 +68,8 @@ enum SystemCalls {
             && MemoryLayout<RawIOVector>.size == MemoryLayout<iovec>.size
             && MemoryLayout<RawMessageHeader>.alignment == MemoryLayout<msghdr>.alignment
         #if os(Linux)
-        matches = matches && MemoryLayout<MessageHeader>.offset(of: \.length) == MemoryLayout<msghdr>.size
+        matches =
+            matches && MemoryLayout<MessageHeader>.offset(of: \.length) == MemoryLayout<msghdr>.size
             && MemoryLayout<MessageHeader>.stride == (MemoryLayout<msghdr>.size + 4 + 7) & ~7
         #endif
         return matches

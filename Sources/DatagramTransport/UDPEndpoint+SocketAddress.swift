@@ -19,7 +19,10 @@ extension UDPEndpoint {
             let raw = UnsafeRawPointer(pointer)
             let port = UInt16(bigEndian: raw.loadUnaligned(fromByteOffset: 2, as: UInt16.self))
             guard isIPv6 else {
-                return UDPEndpoint(ipv4: UInt32(bigEndian: raw.loadUnaligned(fromByteOffset: 4, as: UInt32.self)), port: port)
+                return UDPEndpoint(
+                    ipv4: UInt32(bigEndian: raw.loadUnaligned(fromByteOffset: 4, as: UInt32.self)),
+                    port: port
+                )
             }
             let high = UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
             let low = UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 16, as: UInt64.self))

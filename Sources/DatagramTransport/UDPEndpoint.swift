@@ -151,10 +151,13 @@ extension UDPEndpoint: LosslessStringConvertible {
         var raw: (UInt64, UInt64) = (self.high.bigEndian, self.low.bigEndian)
         var text = [CChar](repeating: 0, count: 64)
         let printed = text.withUnsafeMutableBufferPointer { buffer in
-            withUnsafeBytes(of: &raw) { inet_ntop(AF_INET6, $0.baseAddress, buffer.baseAddress, socklen_t(buffer.count)) }
+            withUnsafeBytes(of: &raw) {
+                inet_ntop(AF_INET6, $0.baseAddress, buffer.baseAddress, socklen_t(buffer.count))
+            }
                 != nil
         }
-        let host = printed ? String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) : "?"
+        let host =
+            printed ? String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) : "?"
         return "[\(host)]:\(self.port)"
     }
 }

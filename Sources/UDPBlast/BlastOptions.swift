@@ -22,7 +22,7 @@ struct BlastOptions {
     var burst = 256
     var vectorReads = true
     var segmentationOffload = true
-    var receiveOffload = false
+    var receiveOffload = true
     var mode = Mode.local
 
     static func parse(_ arguments: [String]) -> BlastOptions {
@@ -41,7 +41,7 @@ struct BlastOptions {
                 options.burst = value
             case "--no-vector": options.vectorReads = false
             case "--no-gso": options.segmentationOffload = false
-            case "--gro": options.receiveOffload = true
+            case "--no-gro": options.receiveOffload = false
             case "--listen":
                 guard let value = iterator.next().flatMap({ UInt16($0) }) else { usage() }
                 options.mode = .listen(value)
@@ -57,7 +57,7 @@ struct BlastOptions {
     static func usage() -> Never {
         print(
             """
-            usage: udp-blast [--seconds 3] [--size 1200] [--burst 256] [--no-vector] [--no-gso] [--gro]
+            usage: udp-blast [--seconds 3] [--size 1200] [--burst 256] [--no-vector] [--no-gso] [--no-gro]
                              [--listen PORT | --connect HOST:PORT]
             """
         )

@@ -2,7 +2,7 @@
 
 // udp-blast: the raw-UDP baseline. A sender floods a receiver on loopback through two DatagramTransports
 // and the receiver's rate is printed. Usage:
-//   udp-blast [--seconds 3] [--size 1200] [--burst 256] [--no-vector] [--no-gso] [--gro]
+//   udp-blast [--seconds 3] [--size 1200] [--burst 256] [--no-vector] [--no-gso] [--no-gro]
 //             [--listen PORT | --connect HOST:PORT]
 
 import DatagramTransport
@@ -36,7 +36,9 @@ case .local:
     try sender.execute { sender, sink in sender.stop(sink: &sink) }
     let sent = sender.statistics
     print(report.summary)
-    print("sender: \(sent.datagramsSent) datagrams, \(sent.sendCalls) sendmmsg calls, \(sent.segmentedMessages) GSO messages, errors \(sent.sendErrors)")
+    print(
+        "sender: \(sent.datagramsSent) datagrams, \(sent.sendCalls) sendmmsg calls, \(sent.segmentedMessages) GSO messages, errors \(sent.sendErrors)"
+    )
     await sender.close()
     await receiver.close()
 case .listen(let port):

@@ -82,7 +82,10 @@ struct DatagramTransportTests {
     // MARK: Size limits
 
     @Test(arguments: [(1, false), (64, false), (64, true)])
-    func acceptsMaximumDatagramSizeAndCountsMaximumPlusOne(vectorReadMessageCount: Int, receiveOffload: Bool) async throws {
+    func acceptsMaximumDatagramSizeAndCountsMaximumPlusOne(
+        vectorReadMessageCount: Int,
+        receiveOffload: Bool
+    ) async throws {
         let maximum = 1500
         let receiver = try await self.bind(RecordingHandler()) {
             $0.maximumDatagramSize = maximum
@@ -260,7 +263,10 @@ struct DatagramTransportTests {
             binding: .dual(ipv4Host: "127.0.0.1", ipv6Host: "::1", port: 0)
         )
         configuration.receiveBufferSize = 1 << 20
-        let receiver = try await DatagramTransport.bind(configuration: configuration, handler: RecordingHandler(reply: .echo))
+        let receiver = try await DatagramTransport.bind(
+            configuration: configuration,
+            handler: RecordingHandler(reply: .echo)
+        )
         #expect(receiver.localEndpoints.count == 2)
         #expect(receiver.localEndpoints[0].isIPv4 && !receiver.localEndpoints[1].isIPv4)
         #expect(receiver.localEndpoints[0].port == receiver.localEndpoints[1].port)
