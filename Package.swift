@@ -22,8 +22,10 @@ let package = Package(
         .library(name: "Discv5Core", targets: ["Discv5Core"]),
         .library(name: "UTP", targets: ["UTP"]),
         .library(name: "UTPUDP", targets: ["UTPUDP"]),
+        .library(name: "DatagramTransport", targets: ["DatagramTransport"]),
         .library(name: "Discv5Testing", targets: ["Discv5Testing"]),
         .executable(name: "discv5", targets: ["Discv5CLI"]),
+        .executable(name: "udp-blast", targets: ["UDPBlast"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -86,6 +88,24 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // MARK: Shared SwiftNIO UDP endpoint (discv5 node and raw-UDP uTP) and its throughput probe
+        .target(
+            name: "DatagramTransport",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/DatagramTransport",
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "UDPBlast",
+            dependencies: ["DatagramTransport"],
+            path: "Sources/UDPBlast",
+            swiftSettings: strictSettings
+        ),
+
         // MARK: Deterministic testing support (manual clock, simulated network)
         .target(name: "Discv5Testing", swiftSettings: strictSettings),
 
@@ -142,6 +162,15 @@ let package = Package(
         .testTarget(
             name: "UTPUDPTests",
             dependencies: ["UTP", "UTPUDP"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "DatagramTransportTests",
+            dependencies: [
+                "DatagramTransport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(
