@@ -183,7 +183,8 @@ extension UTPConnection {
         if threshold > 0 {
             for index in 0...limit {
                 let packet = self.inFlight[index]
-                if !packet.selectivelyAcked, !packet.needsResend, packet.transmissions > 0, packet.sendOrder < threshold {
+                if !packet.selectivelyAcked, !packet.needsResend, packet.transmissions > 0, packet.sendOrder < threshold
+                {
                     self.declareLost(index: index, now: now)
                 }
             }

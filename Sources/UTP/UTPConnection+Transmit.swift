@@ -63,7 +63,8 @@ extension UTPConnection {
             }
             if self.transmitRetransmission(now: now, into: &buffer) { return true }
             if self.transmitNewData(now: now, into: &buffer) { return true }
-            if case .queued = self.finState, self.nextUnsentOffset == self.sendBufferOffset + UInt64(self.sendBuffer.count),
+            if case .queued = self.finState,
+                self.nextUnsentOffset == self.sendBufferOffset + UInt64(self.sendBuffer.count),
                 self.inFlight.count < self.configuration.maximumPacketsInFlight
             {
                 let packet = OutgoingPacket(
@@ -150,7 +151,12 @@ extension UTPConnection {
     private mutating func transmit(index: Int, now: UTPInstant, into buffer: inout [UInt8]) {
         var packet = self.inFlight[index]
         buffer.removeAll(keepingCapacity: true)
-        self.appendHeader(type: packet.isFin ? .fin : .data, sequenceNumber: packet.sequenceNumber, now: now, into: &buffer)
+        self.appendHeader(
+            type: packet.isFin ? .fin : .data,
+            sequenceNumber: packet.sequenceNumber,
+            now: now,
+            into: &buffer
+        )
         let offset = Int(packet.streamOffset - self.sendBufferOffset)
         self.sendBuffer.copy(offset: offset, length: packet.length, appendingTo: &buffer)
         packet.transmissions += 1
@@ -177,7 +183,12 @@ extension UTPConnection {
         self.didSend(now: now)
     }
 
-    private mutating func appendHeader(type: UTPPacketType, sequenceNumber: UInt16, now: UTPInstant, into buffer: inout [UInt8]) {
+    private mutating func appendHeader(
+        type: UTPPacketType,
+        sequenceNumber: UInt16,
+        now: UTPInstant,
+        into buffer: inout [UInt8]
+    ) {
         let window = self.freeReceiveSpace
         self.lastAdvertisedWindow = window
         UTPPacket.appendHeader(

@@ -80,7 +80,12 @@ public struct UTPError: Error, Hashable, Sendable, CustomStringConvertible {
 
     @inline(never)
     static func truncatedHeader(length: Int, file: String = #fileID, line: Int = #line) -> UTPError {
-        UTPError(.truncatedHeader, "datagram of \(length) bytes is shorter than the 20-byte header", file: file, line: line)
+        UTPError(
+            .truncatedHeader,
+            "datagram of \(length) bytes is shorter than the 20-byte header",
+            file: file,
+            line: line
+        )
     }
 
     @inline(never)
@@ -95,7 +100,12 @@ public struct UTPError: Error, Hashable, Sendable, CustomStringConvertible {
 
     @inline(never)
     static func extensionOverrun(offset: Int, length: Int, file: String = #fileID, line: Int = #line) -> UTPError {
-        UTPError(.extensionOverrun, "extension at offset \(offset) overruns \(length)-byte datagram", file: file, line: line)
+        UTPError(
+            .extensionOverrun,
+            "extension at offset \(offset) overruns \(length)-byte datagram",
+            file: file,
+            line: line
+        )
     }
 
     @inline(never)

@@ -125,7 +125,11 @@ public struct UTPMultiplexer<Peer: Hashable & Sendable>: Sendable {
     ///   - now: The current time.
     /// - Returns: The new connection's handle.
     /// - Throws: ``UTPError`` `connectionLimitReached` or `connectionIDInUse`.
-    public mutating func connect(to peer: Peer, connectionID: UInt16, now: UTPInstant) throws(UTPError) -> UTPConnectionHandle {
+    public mutating func connect(
+        to peer: Peer,
+        connectionID: UInt16,
+        now: UTPInstant
+    ) throws(UTPError) -> UTPConnectionHandle {
         let key = Key(peer: peer, receiveID: connectionID)
         try self.checkAdmission(key)
         let connection = UTPConnection(
@@ -148,7 +152,11 @@ public struct UTPMultiplexer<Peer: Hashable & Sendable>: Sendable {
     ///   - expiry: When the expectation lapses (the architecture keeps it 20 s).
     /// - Returns: The handle the connection will have.
     /// - Throws: ``UTPError`` `connectionLimitReached` or `connectionIDInUse`.
-    public mutating func expect(from peer: Peer, connectionID: UInt16, expiry: UTPInstant) throws(UTPError) -> UTPConnectionHandle {
+    public mutating func expect(
+        from peer: Peer,
+        connectionID: UInt16,
+        expiry: UTPInstant
+    ) throws(UTPError) -> UTPConnectionHandle {
         let key = Key(peer: peer, receiveID: connectionID &+ 1)
         // X must be unique too: a later initiator connection to this peer must not collide.
         if self.routes[Key(peer: peer, receiveID: connectionID)] != nil {
@@ -165,7 +173,8 @@ public struct UTPMultiplexer<Peer: Hashable & Sendable>: Sendable {
     ///   - connectionID: `X`.
     ///   - peer: The remote.
     public func isConnectionIDAvailable(_ connectionID: UInt16, for peer: Peer) -> Bool {
-        for offset: UInt16 in [0xFFFF, 0, 1, 2] where self.routes[Key(peer: peer, receiveID: connectionID &+ offset)] != nil {
+        for offset: UInt16 in [0xFFFF, 0, 1, 2]
+        where self.routes[Key(peer: peer, receiveID: connectionID &+ offset)] != nil {
             return false
         }
         return true
@@ -242,7 +251,10 @@ public struct UTPMultiplexer<Peer: Hashable & Sendable>: Sendable {
         } else if packet.type == .syn, self.configuration.acceptsUnexpectedConnections,
             (try? self.checkAdmission(key)) != nil
         {
-            let handle = self.insert(key, .live(self.accept(packet, receiveID: receiveID, sendID: packet.connectionID, now: now)))
+            let handle = self.insert(
+                key,
+                .live(self.accept(packet, receiveID: receiveID, sendID: packet.connectionID, now: now))
+            )
             self.events.append(.accepted(handle, peer))
             self.drain(handle)
             self.markDirty(handle)
@@ -252,7 +264,8 @@ public struct UTPMultiplexer<Peer: Hashable & Sendable>: Sendable {
         return false
     }
 
-    private mutating func accept(_ syn: UTPPacket, receiveID: UInt16, sendID: UInt16, now: UTPInstant) -> UTPConnection {
+    private mutating func accept(_ syn: UTPPacket, receiveID: UInt16, sendID: UInt16, now: UTPInstant) -> UTPConnection
+    {
         UTPConnection(
             acceptingSYN: syn,
             receiveID: receiveID,
@@ -270,12 +283,17 @@ public struct UTPMultiplexer<Peer: Hashable & Sendable>: Sendable {
         case (.reset, .syn), (.reset, .data), (.reset, .fin):
             // Bounded: one small reply per received packet, never larger than it.
             guard self.control.count < 1024 else { return }
-            self.control.append((peer, UTPPacket(
-                type: .reset,
-                connectionID: packet.connectionID,
-                sequenceNumber: 0,
-                ackNumber: packet.sequenceNumber
-            )))
+            self.control.append(
+                (
+                    peer,
+                    UTPPacket(
+                        type: .reset,
+                        connectionID: packet.connectionID,
+                        sequenceNumber: 0,
+                        ackNumber: packet.sequenceNumber
+                    )
+                )
+            )
         }
     }
 
@@ -335,7 +353,8 @@ public struct UTPMultiplexer<Peer: Hashable & Sendable>: Sendable {
             switch entry.slot {
             case .pending(_, let expiry): deadline = expiry
             case .live(let connection):
-                deadline = connection.isClosed
+                deadline =
+                    connection.isClosed
                     ? connection.closedAt.map { $0 &+ connection.timing.closedLinger }
                     : connection.nextDeadline?.nanoseconds
             }

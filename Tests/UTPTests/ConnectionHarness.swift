@@ -7,7 +7,10 @@ import UTP
 /// `SimulatedNetwork` with a manual clock. Each side writes its source bytes, finishes when
 /// everything is written, and reads whatever arrives.
 struct ConnectionHarness {
-    enum Side: Int, Hashable { case initiator = 0, listener = 1 }
+    enum Side: Int, Hashable {
+        case initiator = 0
+        case listener = 1
+    }
 
     var clock = ManualClock(start: 5_000_000_000)
     var network: SimulatedNetwork<Int>

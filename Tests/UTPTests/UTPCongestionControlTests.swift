@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 
 import Testing
+
 @testable import UTP
 
 @Suite("LEDBAT and RTT")
@@ -33,7 +34,10 @@ struct UTPCongestionControlTests {
         let window = controller.windowBytes
         // One window's worth of ACKs = one RTT.
         var acked = 0
-        while acked < window { controller.onAck(bytesAcked: 512); acked += 512 }
+        while acked < window {
+            controller.onAck(bytesAcked: 512)
+            acked += 512
+        }
         #expect(controller.windowBytes - window <= 3000)
         #expect(controller.windowBytes > window)
     }

@@ -41,7 +41,10 @@ struct UTPConnectionTransferTests {
         LossCase(loss: 0.20, bytes: 128 << 10, seed: 5),
     ])
     func transferSurvivesRandomLoss(_ lossCase: LossCase) {
-        var harness = ConnectionHarness(seed: lossCase.seed, network: .init(lossRate: lossCase.loss, baseDelay: 20_000_000))
+        var harness = ConnectionHarness(
+            seed: lossCase.seed,
+            network: .init(lossRate: lossCase.loss, baseDelay: 20_000_000)
+        )
         let source = testBytes(count: lossCase.bytes, seed: lossCase.seed)
         expectCompleteTransfer(&harness, initiatorBytes: source)
         if lossCase.loss == 0 {
@@ -125,7 +128,11 @@ struct UTPConnectionTransferTests {
             }
             return false
         }
-        expectCompleteTransfer(&harness, initiatorBytes: testBytes(count: 20_000, seed: 42), listenerBytes: testBytes(count: 9000, seed: 43))
+        expectCompleteTransfer(
+            &harness,
+            initiatorBytes: testBytes(count: 20_000, seed: 42),
+            listenerBytes: testBytes(count: 9000, seed: 43)
+        )
         let listenerSent = harness.sent[.listener]!
         let synAcks = listenerSent.filter { bytes in
             guard let packet = try? UTPPacket(decoding: bytes) else { return false }
@@ -195,7 +202,11 @@ struct UTPConnectionTransferTests {
         harness.run { $0.bothClosed }
         #expect(harness.closeReason(.initiator) == .aborted)
         #expect(harness.closeReason(.listener) == .resetByPeer)
-        #expect(harness.received[.listener]!.elementsEqual(harness.sources[.initiator]!.prefix(harness.received[.listener]!.count)))
+        #expect(
+            harness.received[.listener]!.elementsEqual(
+                harness.sources[.initiator]!.prefix(harness.received[.listener]!.count)
+            )
+        )
     }
 
     @Test func quietConnectionStaysOpenThroughKeepAlives() {
@@ -250,4 +261,3 @@ struct UTPConnectionTransferTests {
         #expect(harness.network.statistics.oversized == 0)
     }
 }
-

@@ -9,24 +9,38 @@ struct UTPMultiplexerTests {
     typealias Mux = UTPMultiplexer<String>
 
     /// Runs two multiplexers ("a", "b") against each other until `done` or nothing is left.
-    private func pump(_ a: inout Mux, _ b: inout Mux, clock: inout ManualClock, network: inout SimulatedNetwork<String>,
-                      seconds: UInt64 = 60, until done: (Mux, Mux) -> Bool) {
+    private func pump(
+        _ a: inout Mux,
+        _ b: inout Mux,
+        clock: inout ManualClock,
+        network: inout SimulatedNetwork<String>,
+        seconds: UInt64 = 60,
+        until done: (Mux, Mux) -> Bool
+    ) {
         let end = clock.now + seconds * 1_000_000_000
         var buffer: [UInt8] = []
         while clock.now <= end {
             let now = UTPInstant(nanoseconds: clock.now)
             for delivery in network.deliverDue(now: clock.now) {
-                if delivery.to == "a" { a.handle(datagram: delivery.bytes[...], from: delivery.from, now: now) }
-                else { b.handle(datagram: delivery.bytes[...], from: delivery.from, now: now) }
+                if delivery.to == "a" {
+                    a.handle(datagram: delivery.bytes[...], from: delivery.from, now: now)
+                } else {
+                    b.handle(datagram: delivery.bytes[...], from: delivery.from, now: now)
+                }
             }
             a.flushAcks()
             b.flushAcks()
             if let d = a.nextDeadline, d <= now { a.handleTimeout(now: now) }
             if let d = b.nextDeadline, d <= now { b.handleTimeout(now: now) }
-            while let peer = a.pollTransmit(now: now, into: &buffer) { network.send(buffer, from: "a", to: peer, at: clock.now) }
-            while let peer = b.pollTransmit(now: now, into: &buffer) { network.send(buffer, from: "b", to: peer, at: clock.now) }
+            while let peer = a.pollTransmit(now: now, into: &buffer) {
+                network.send(buffer, from: "a", to: peer, at: clock.now)
+            }
+            while let peer = b.pollTransmit(now: now, into: &buffer) {
+                network.send(buffer, from: "b", to: peer, at: clock.now)
+            }
             if done(a, b) { return }
-            let candidates = [network.nextDeliveryTime, a.nextDeadline?.nanoseconds, b.nextDeadline?.nanoseconds].compactMap { $0 }
+            let candidates = [network.nextDeliveryTime, a.nextDeadline?.nanoseconds, b.nextDeadline?.nanoseconds]
+                .compactMap { $0 }
             guard let next = candidates.min() else { return }
             clock.advance(to: max(next, clock.now))
             if next <= clock.now, candidates.allSatisfy({ $0 <= clock.now }), network.nextDeliveryTime == nil {
@@ -140,7 +154,9 @@ struct UTPMultiplexerTests {
         var mux = Mux(configuration: configuration, seed: 1)
         _ = try mux.expect(from: "a", connectionID: 10, expiry: UTPInstant(nanoseconds: .max))
         _ = try mux.connect(to: "a", connectionID: 20, now: .zero)
-        #expect(throws: UTPError.self) { _ = try mux.expect(from: "a", connectionID: 30, expiry: UTPInstant(nanoseconds: .max)) }
+        #expect(throws: UTPError.self) {
+            _ = try mux.expect(from: "a", connectionID: 30, expiry: UTPInstant(nanoseconds: .max))
+        }
         let third = try mux.connect(to: "b", now: .zero)
         do {
             _ = try mux.connect(to: "c", now: .zero)
