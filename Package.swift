@@ -24,6 +24,8 @@ let package = Package(
         .library(name: "UTPUDP", targets: ["UTPUDP"]),
         .library(name: "DatagramTransport", targets: ["DatagramTransport"]),
         .library(name: "Discv5Testing", targets: ["Discv5Testing"]),
+        .library(name: "TalkGetData", targets: ["TalkGetData"]),
+        .library(name: "TalkContentExchange", targets: ["TalkContentExchange"]),
         .executable(name: "discv5", targets: ["Discv5CLI"]),
         .executable(name: "udp-blast", targets: ["UDPBlast"]),
     ],
@@ -123,6 +125,21 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // MARK: TALK sub-protocol modules (Plugins/ — not SwiftPM plugins)
+        // Written only against public API: `packageAccess: false` makes the compiler refuse `package` symbols.
+        .target(
+            name: "TalkGetData",
+            path: "Plugins/TalkGetData",
+            packageAccess: false,
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "TalkContentExchange",
+            path: "Plugins/TalkContentExchange",
+            packageAccess: false,
+            swiftSettings: strictSettings
+        ),
+
         // MARK: Tests
         .testTarget(
             name: "Discv5CryptoTests",
@@ -171,6 +188,17 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "TalkGetDataTests",
+            dependencies: ["TalkGetData"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "TalkContentExchangeTests",
+            dependencies: ["TalkContentExchange"],
+            resources: [.copy("Vectors")],
             swiftSettings: strictSettings
         ),
         .testTarget(
