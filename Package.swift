@@ -78,13 +78,7 @@ let package = Package(
         ),
         .target(
             name: "UTPUDP",
-            dependencies: [
-                "UTP",
-                "Discv5Crypto",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
+            dependencies: ["UTP", "Discv5Crypto", "DatagramTransport"],
             swiftSettings: strictSettings
         ),
 
@@ -117,6 +111,7 @@ let package = Package(
                 "ENR",
                 "UTP",
                 "UTPUDP",
+                "DatagramTransport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -161,7 +156,7 @@ let package = Package(
         ),
         .testTarget(
             name: "UTPUDPTests",
-            dependencies: ["UTP", "UTPUDP"],
+            dependencies: ["UTP", "UTPUDP", "DatagramTransport", "Discv5Crypto"],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -175,7 +170,7 @@ let package = Package(
         ),
         .testTarget(
             name: "Discv5CLITests",
-            dependencies: ["Discv5CLI"],
+            dependencies: ["Discv5CLI", "Discv5Crypto"],
             swiftSettings: strictSettings
         ),
     ]
