@@ -69,16 +69,17 @@ struct UTPSocketBehaviourTests {
     }
 
     @Test func connectToASocketThatRefusesIsRefused() async throws {
-        let error = try await SocketPair.with(listener: { $0.acceptsIncomingConnections = false }) {
-            listener,
-            client in
-            do {
-                _ = try await client.connect(to: listener.localEndpoint)
-                return UTPError?.none
-            } catch let error as UTPError {
-                return error
+        let error = try await SocketPair.with(
+            listener: { $0.acceptsIncomingConnections = false },
+            { listener, client in
+                do {
+                    _ = try await client.connect(to: listener.localEndpoint)
+                    return UTPError?.none
+                } catch let error as UTPError {
+                    return error
+                }
             }
-        }
+        )
         #expect(error?.code == .refused)
     }
 
@@ -91,29 +92,30 @@ struct UTPSocketBehaviourTests {
                 $0.streamBufferSize = window
                 $0.connection.receiveWindow = window
             },
-            client: { $0.connection.sendBufferSize = window }
-        ) { listener, client in
-            let (clientStream, listenerStream) = try await SocketPair.connect(client, to: listener)
-            let writer = Task {
-                let chunk = testBytes(count: 64 << 10, seed: 13)
-                while written.value < total {
-                    try await clientStream.write(chunk)
-                    written.add(chunk.count)
+            client: { $0.connection.sendBufferSize = window },
+            { listener, client in
+                let (clientStream, listenerStream) = try await SocketPair.connect(client, to: listener)
+                let writer = Task {
+                    let chunk = testBytes(count: 64 << 10, seed: 13)
+                    while written.value < total {
+                        try await clientStream.write(chunk)
+                        written.add(chunk.count)
+                    }
+                    await clientStream.finish()
                 }
-                await clientStream.finish()
+                // The unread stream buffer, the receive window and the send buffer fill up, then the writer stops:
+                // it can never get further ahead than those three plus the write in progress.
+                let bound = window * 3 + (64 << 10)
+                try await waitUntil { written.value >= window * 2 }
+                #expect(written.value <= bound)
+                #expect(written.value < total)
+                // Reading releases it and every byte arrives.
+                let bytes = try await listenerStream.readToEnd(maxBytes: total)
+                try await writer.value
+                await closeBoth(clientStream, listenerStream)
+                return bytes.count
             }
-            // The unread stream buffer, the receive window and the send buffer fill up, then the writer stops:
-            // it can never get further ahead than those three plus the write in progress.
-            let bound = window * 3 + (64 << 10)
-            try await waitUntil { written.value >= window * 2 }
-            #expect(written.value <= bound)
-            #expect(written.value < total)
-            // Reading releases it and every byte arrives.
-            let bytes = try await listenerStream.readToEnd(maxBytes: total)
-            try await writer.value
-            await closeBoth(clientStream, listenerStream)
-            return bytes.count
-        }
+        )
         #expect(received == total)
     }
 
