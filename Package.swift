@@ -80,13 +80,7 @@ let package = Package(
         ),
         .target(
             name: "UTPUDP",
-            dependencies: [
-                "UTP",
-                "Discv5Crypto",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
+            dependencies: ["UTP", "Discv5Crypto", "DatagramTransport"],
             swiftSettings: strictSettings
         ),
 
@@ -119,6 +113,7 @@ let package = Package(
                 "ENR",
                 "UTP",
                 "UTPUDP",
+                "DatagramTransport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -178,7 +173,7 @@ let package = Package(
         ),
         .testTarget(
             name: "UTPUDPTests",
-            dependencies: ["UTP", "UTPUDP"],
+            dependencies: ["UTP", "UTPUDP", "DatagramTransport", "Discv5Crypto"],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -203,7 +198,7 @@ let package = Package(
         ),
         .testTarget(
             name: "Discv5CLITests",
-            dependencies: ["Discv5CLI"],
+            dependencies: ["Discv5CLI", "Discv5Crypto"],
             swiftSettings: strictSettings
         ),
     ]

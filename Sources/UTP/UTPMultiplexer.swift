@@ -67,6 +67,15 @@ public struct UTPMultiplexer<Peer: Hashable & Sendable>: Sendable {
     enum Slot: Sendable {
         case pending(sendID: UInt16, expiry: UInt64)
         case live(UTPConnection)
+
+        /// Runs `body` on the live connection in place (the enum briefly holds a placeholder so the
+        /// connection's storage is uniquely referenced); `nil` for a pending slot.
+        mutating func modifyConnection<R>(_ body: (inout UTPConnection) -> R) -> R? {
+            guard case .live(var connection) = self else { return nil }
+            self = .pending(sendID: 0, expiry: 0)
+            defer { self = .live(connection) }
+            return body(&connection)
+        }
     }
 
     struct Entry: Sendable {
@@ -234,16 +243,21 @@ public struct UTPMultiplexer<Peer: Hashable & Sendable>: Sendable {
         // A SYN carries the initiator's receive id; our receive id is one more.
         let receiveID = packet.type == .syn ? packet.connectionID &+ 1 : packet.connectionID
         let key = Key(peer: peer, receiveID: receiveID)
-        if let handle = self.routes[key], var entry = self.entries[handle] {
-            switch entry.slot {
+        if let handle = self.routes[key], let kind = self.slotKind(handle) {
+            // No copy of the entry may stay alive while the connection mutates: its buffers would be
+            // copied on write (a whole receive buffer per packet).
+            switch kind {
             case .live:
                 self.withConnection(handle) { $0.handle(packet, now: now) }
                 self.receivedInBatch.append(handle)
                 return true
             case .pending(let sendID, let expiry):
-                guard packet.type == .syn, now.nanoseconds < expiry else { break }
-                entry.slot = .live(self.accept(packet, receiveID: receiveID, sendID: sendID, now: now))
-                self.entries[handle] = entry
+                guard packet.type == .syn, now.nanoseconds < expiry,
+                    let index = self.entries.index(forKey: handle)
+                else { break }
+                self.entries.values[index].slot = .live(
+                    self.accept(packet, receiveID: receiveID, sendID: sendID, now: now)
+                )
                 self.drain(handle)
                 self.markDirty(handle)
                 return true
@@ -321,17 +335,17 @@ public struct UTPMultiplexer<Peer: Hashable & Sendable>: Sendable {
             return peer
         }
         while let handle = self.transmitQueue.first {
-            guard let entry = self.entries[handle], case .live = entry.slot else {
+            guard let index = self.entries.index(forKey: handle), case .live = self.slotKind(handle) else {
                 self.transmitQueue.removeFirst()
                 self.queued.remove(handle)
                 continue
             }
-            var produced = false
-            self.withConnection(handle) { produced = $0.pollTransmit(now: now, into: &buffer) }
+            let produced = self.entries.values[index].slot.modifyConnection { $0.pollTransmit(now: now, into: &buffer) }
+            self.drain(handle)
             self.transmitQueue.removeFirst()
-            if produced {
+            if produced == true {
                 self.transmitQueue.append(handle)
-                return entry.key.peer
+                return self.entries[handle]?.key.peer
             }
             self.queued.remove(handle)
         }
@@ -369,6 +383,7 @@ public struct UTPMultiplexer<Peer: Hashable & Sendable>: Sendable {
     public mutating func handleTimeout(now: UTPInstant) {
         var expired: [UTPConnectionHandle] = []
         var released: [UTPConnectionHandle] = []
+        var due: [UTPConnectionHandle] = []
         for (handle, entry) in self.entries {
             switch entry.slot {
             case .pending(_, let expiry):
@@ -377,9 +392,13 @@ public struct UTPMultiplexer<Peer: Hashable & Sendable>: Sendable {
                 if connection.isClosed {
                     if connection.isReleasable(now: now), connection.readableBytes == 0 { released.append(handle) }
                 } else if let deadline = connection.nextDeadline, deadline <= now {
-                    self.withConnection(handle) { $0.handleTimeout(now: now) }
+                    due.append(handle)
                 }
             }
+        }
+        // Mutate only after the iteration's copies are gone (no copy-on-write of connection buffers).
+        for handle in due {
+            self.withConnection(handle) { $0.handleTimeout(now: now) }
         }
         for handle in expired.sorted(by: { $0.rawValue < $1.rawValue }) {
             self.remove(handle)
@@ -444,27 +463,33 @@ public struct UTPMultiplexer<Peer: Hashable & Sendable>: Sendable {
 
     // MARK: - Internals
 
+    private enum SlotKind {
+        case live
+        case pending(sendID: UInt16, expiry: UInt64)
+    }
+
+    /// The kind of a handle's slot, without keeping a copy of its connection alive.
+    private func slotKind(_ handle: UTPConnectionHandle) -> SlotKind? {
+        switch self.entries[handle]?.slot {
+        case .live?: return .live
+        case .pending(let sendID, let expiry)?: return .pending(sendID: sendID, expiry: expiry)
+        case nil: return nil
+        }
+    }
+
     private mutating func withConnection(_ handle: UTPConnectionHandle, _ body: (inout UTPConnection) -> Void) {
-        guard var entry = self.entries[handle], case .live(var connection) = entry.slot else { return }
-        // Take the connection out so that mutating it does not copy its buffers.
-        entry.slot = .pending(sendID: 0, expiry: 0)
-        self.entries[handle] = entry
-        body(&connection)
-        entry.slot = .live(connection)
-        self.entries[handle] = entry
+        guard let index = self.entries.index(forKey: handle) else { return }
+        // Mutated in place through the dictionary's storage: the connection's buffers stay uniquely referenced.
+        guard self.entries.values[index].slot.modifyConnection(body) != nil else { return }
         self.drain(handle)
         self.markDirty(handle)
     }
 
     private mutating func drain(_ handle: UTPConnectionHandle) {
-        guard var entry = self.entries[handle], case .live(var connection) = entry.slot else { return }
-        guard let first = connection.pollEvent() else { return }
-        entry.slot = .pending(sendID: 0, expiry: 0)
-        self.entries[handle] = entry
-        self.events.append(.connection(handle, first))
-        while let event = connection.pollEvent() { self.events.append(.connection(handle, event)) }
-        entry.slot = .live(connection)
-        self.entries[handle] = entry
+        guard let index = self.entries.index(forKey: handle) else { return }
+        while let event = self.entries.values[index].slot.modifyConnection({ $0.pollEvent() }) ?? nil {
+            self.events.append(.connection(handle, event))
+        }
     }
 
     private mutating func markDirty(_ handle: UTPConnectionHandle) {
