@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: Apache-2.0
+
+/// The settings of a ``Discv5Engine``: those of its parts plus the engine's own timers, with the
+/// defaults of the project's design table ("Discovery v5 rules and defaults").
+public struct Discv5EngineConfiguration: Sendable {
+    /// The FINDNODE answer cap the engine asks of its protocol machine: `k` records for each of
+    /// up to three asked distances. A lookup asks `[d, d+1, d−1]`; serving each bucket whole
+    /// (rather than 16 records in total) lets lookups find exactly the closest nodes. 48 records
+    /// split into at most about 8 NODES packets, well under the 16-packet limit.
+    public static let defaultMaximumNodesPerResponse = 48
+
+    /// How often a lookup for a random target refreshes the table. Default 30 s (sigp/discv5
+    /// refreshes every 30 s as well; geth every 30 min when the table is healthy). A lookup
+    /// inserts what it learns, so this is also how far-away buckets fill.
+    public static let defaultRefreshInterval: Duration = .seconds(30)
+
+    /// Liveness checks (PINGs handed out by the table) in flight at once. Default 8.
+    public static let defaultMaximumConcurrentLivenessChecks = 8
+
+    /// Below this many live entries, the periodic refresh looks up our own id instead of a
+    /// random target (discv5-theory.md: a self-lookup fills the buckets nearest to us). Default 16.
+    public static let defaultSelfLookupThreshold = 16
+
+    /// The protocol machine's settings. The default differs from ``Discv5Configuration``'s in
+    /// one place: ``Discv5Configuration/maximumNodesPerResponse`` is
+    /// ``defaultMaximumNodesPerResponse`` (48), so FINDNODE is answered with up to `k` records
+    /// per asked distance.
+    public var protocolConfiguration: Discv5Configuration
+    /// The routing table's limits and liveness timers (the liveness interval of a live node is
+    /// ``RoutingTableConfiguration/livenessCheckInterval``, default 5 min).
+    public var table: RoutingTableConfiguration
+    /// Lookup parallelism (`α` = 3) and result size (`k` = 16).
+    public var lookup: LookupConfiguration
+    /// Endpoint voting from PONG `recipient` fields (≥ 10 agreeing votes, a clear majority),
+    /// including whether the IPv4 or IPv6 endpoint was fixed by the user.
+    public var endpointVoting: EndpointVoting.Configuration
+    /// Time between refresh lookups. See ``defaultRefreshInterval``.
+    public var refreshInterval: Duration
+    /// Liveness checks in flight at once. See ``defaultMaximumConcurrentLivenessChecks``.
+    public var maximumConcurrentLivenessChecks: Int
+    /// Live entries below which refresh looks up our own id. See ``defaultSelfLookupThreshold``.
+    public var selfLookupThreshold: Int
+
+    /// Creates a configuration; every parameter defaults to the documented value.
+    ///
+    /// - Parameters:
+    ///   - protocolConfiguration: The protocol machine's settings; `nil` takes
+    ///     `Discv5Configuration()` with `maximumNodesPerResponse` = 48.
+    ///   - table: The routing table's settings.
+    ///   - lookup: The lookup settings.
+    ///   - endpointVoting: Endpoint voting rules and the fixed-address flags.
+    ///   - refreshInterval: Time between refresh lookups.
+    ///   - maximumConcurrentLivenessChecks: Liveness PINGs in flight at once.
+    ///   - selfLookupThreshold: Live entries below which refresh looks up our own id.
+    public init(
+        protocolConfiguration: Discv5Configuration? = nil,
+        table: RoutingTableConfiguration = RoutingTableConfiguration(),
+        lookup: LookupConfiguration = LookupConfiguration(),
+        endpointVoting: EndpointVoting.Configuration = EndpointVoting.Configuration(),
+        refreshInterval: Duration = defaultRefreshInterval,
+        maximumConcurrentLivenessChecks: Int = defaultMaximumConcurrentLivenessChecks,
+        selfLookupThreshold: Int = defaultSelfLookupThreshold
+    ) {
+        var machine = protocolConfiguration ?? Discv5Configuration()
+        if protocolConfiguration == nil {
+            machine.maximumNodesPerResponse = Self.defaultMaximumNodesPerResponse
+        }
+        self.protocolConfiguration = machine
+        self.table = table
+        self.lookup = lookup
+        self.endpointVoting = endpointVoting
+        self.refreshInterval = refreshInterval
+        self.maximumConcurrentLivenessChecks = maximumConcurrentLivenessChecks
+        self.selfLookupThreshold = selfLookupThreshold
+    }
+
+    /// Whether the IPv4 endpoint was set by the user: voting never changes it.
+    public var isIPv4EndpointFixed: Bool {
+        get { endpointVoting.ipv4IsFixed }
+        set { endpointVoting.ipv4IsFixed = newValue }
+    }
+
+    /// Whether the IPv6 endpoint was set by the user: voting never changes it.
+    public var isIPv6EndpointFixed: Bool {
+        get { endpointVoting.ipv6IsFixed }
+        set { endpointVoting.ipv6IsFixed = newValue }
+    }
+}
