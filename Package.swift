@@ -195,7 +195,10 @@ let package = Package(
         ),
         .testTarget(
             name: "Discv5Tests",
-            dependencies: ["Discv5", "Discv5Core", "ENR", "Discv5Crypto", "DatagramTransport"],
+            dependencies: [
+                "Discv5", "Discv5Core", "ENR", "Discv5Crypto", "DatagramTransport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(
