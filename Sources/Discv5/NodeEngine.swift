@@ -163,6 +163,11 @@ final class NodeEngine: DatagramHandler {
             metrics.tableSize = engine.routingTable.entries.count
             metrics.liveTableSize = engine.routingTable.liveCount
             metrics.activeLookups = engine.activeLookupCount
+            let bookkeeping = engine.bookkeeping
+            metrics.sessionCount = bookkeeping.sessions
+            metrics.challengeCount = bookkeeping.challenges
+            metrics.pendingRequestCount = bookkeeping.pendingRequests
+            metrics.outgoingHandshakeCount = bookkeeping.outgoingHandshakes
         }
         metrics.pendingOperations = operations.count
         return metrics

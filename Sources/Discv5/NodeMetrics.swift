@@ -35,6 +35,14 @@ public struct NodeMetrics: Sendable, Hashable {
     public var pendingOperations = 0
     /// Lookups running (user, bootstrap and refresh).
     public var activeLookups = 0
+    /// Sessions held (capped by the engine's session capacity, 1024 by default).
+    public var sessionCount = 0
+    /// Live WHOAREYOU challenges (capped by the engine's challenge capacity, 1024 by default).
+    public var challengeCount = 0
+    /// Requests in flight or queued behind handshakes in the protocol machine.
+    public var pendingRequestCount = 0
+    /// Handshakes we started that have not completed.
+    public var outgoingHandshakeCount = 0
 
     /// Creates zeroed metrics.
     public init() {}
