@@ -332,6 +332,12 @@ public final class Node: Sendable {
         Events(broadcaster: broadcaster)
     }
 
+    /// The UDP transport's counters as of its latest event-loop callback; a cheap read from any
+    /// thread (no hop onto the loop).
+    public var transportStatistics: DatagramTransportStatistics {
+        transport.statistics
+    }
+
     /// Whether ``shutdown()`` has begun.
     public var isShutDown: Bool {
         lifecycle.withLock { $0.shutdownTask != nil }
