@@ -142,7 +142,8 @@ public final class Node: Sendable {
                 if enrIP.isIPv6 { engineConfiguration.isIPv6EndpointFixed = true }
             }
             let stored = directory?.storedNodes() ?? []
-            let allBootnodes = bootnodes + stored.filter { stored in !bootnodes.contains { $0.nodeID == stored.nodeID } }
+            let allBootnodes =
+                bootnodes + stored.filter { stored in !bootnodes.contains { $0.nodeID == stored.nodeID } }
             try await transport.submit { [engineConfiguration] engine, sink in
                 engine.start(
                     configuration: engineConfiguration,
@@ -267,7 +268,8 @@ public final class Node: Sendable {
             while !Task.isCancelled {
                 try? await Task.sleep(for: interval)
                 guard !Task.isCancelled, let self else { return }
-                guard let records = try? await self.transport.submit({ engine, _ in engine.tableRecords(onlyLive: true) })
+                guard
+                    let records = try? await self.transport.submit({ engine, _ in engine.tableRecords(onlyLive: true) })
                 else { return }
                 do { try directory.storeNodes(records) } catch {
                     self.logger.error("cannot save the table", metadata: ["error": "\(error)"])

@@ -117,8 +117,12 @@ final class NodeEngine: DatagramHandler {
     }
 
     /// Sends a TALKREQ that expects no answer.
-    func sendTalkWithoutResponse(_ contact: NodeContact, protocolID: [UInt8], payload: [UInt8], sink: inout DatagramSink)
-    {
+    func sendTalkWithoutResponse(
+        _ contact: NodeContact,
+        protocolID: [UInt8],
+        payload: [UInt8],
+        sink: inout DatagramSink
+    ) {
         guard let engine, !isShutDown else { return }
         let now = clock.now()
         engine.sendTalkWithoutResponse(contact, protocol: protocolID, payload: payload, now: now)

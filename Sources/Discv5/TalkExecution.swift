@@ -55,7 +55,13 @@ enum TalkExecution {
             race.cancelWork()
             context.logger.debug("TALK handler missed its deadline; answered empty")
             hop.execute { engine, sink in
-                engine.completeTalk(token, response: [], outcome: .deadlineExceeded, protocolID: protocolID, sink: &sink)
+                engine.completeTalk(
+                    token,
+                    response: [],
+                    outcome: .deadlineExceeded,
+                    protocolID: protocolID,
+                    sink: &sink
+                )
             }
         }
         let work = Task {
@@ -73,7 +79,13 @@ enum TalkExecution {
             let answers = race.claim()
             hop.execute { engine, sink in
                 if answers {
-                    engine.completeTalk(token, response: response, outcome: outcome, protocolID: protocolID, sink: &sink)
+                    engine.completeTalk(
+                        token,
+                        response: response,
+                        outcome: outcome,
+                        protocolID: protocolID,
+                        sink: &sink
+                    )
                 }
                 engine.talkHandlerEnded()
             }

@@ -26,7 +26,9 @@ struct LookupCommand: AsyncParsableCommand {
         let targetID: NodeID
         if let target {
             let bytes = try NodeOptions.hexBytes(target, option: "--target")
-            guard let id = NodeID(bytes: bytes) else { throw CLIError.badInput("--target must be 32 bytes (64 hex digits)") }
+            guard let id = NodeID(bytes: bytes) else {
+                throw CLIError.badInput("--target must be 32 bytes (64 hex digits)")
+            }
             targetID = id
         } else {
             targetID = NodeID(publicKey: Secp256k1.PrivateKey().publicKey)

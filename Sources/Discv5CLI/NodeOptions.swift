@@ -23,7 +23,9 @@ enum NodeOptions {
     /// Parses `HOST:PORT` (numeric IPv4, or `[IPv6]:PORT`).
     static func listenAddress(_ text: String) throws(CLIError) -> NodeConfiguration.ListenAddress {
         guard let address = NodeConfiguration.ListenAddress.parse(text) else {
-            throw .badInput("--listen: '\(text)' is not HOST:PORT with a numeric address (e.g. 0.0.0.0:9000 or [::]:9000)")
+            throw .badInput(
+                "--listen: '\(text)' is not HOST:PORT with a numeric address (e.g. 0.0.0.0:9000 or [::]:9000)"
+            )
         }
         return address
     }
@@ -60,7 +62,8 @@ enum NodeOptions {
 
     /// Where a client command listens: loopback for a loopback peer, else any address of the
     /// peer's family, on an ephemeral port.
-    static func ephemeralListen(for record: ENR?, override: String?) throws(CLIError) -> NodeConfiguration.ListenAddress {
+    static func ephemeralListen(for record: ENR?, override: String?) throws(CLIError) -> NodeConfiguration.ListenAddress
+    {
         if let override { return try listenAddress(override) }
         if let record, record.udpEndpoint == nil, record.udp6Endpoint != nil {
             return record.ip6 == IPAddress("::1") ? .ipv6(host: "::1", port: 0) : .ipv6(host: "::", port: 0)
@@ -80,7 +83,11 @@ enum NodeOptions {
         configuration.logger = try logger(level: logLevel)
         let node: Node
         do {
-            node = try await Node.start(configuration: configuration, privateKey: Secp256k1.PrivateKey(), bootnodes: bootnodes)
+            node = try await Node.start(
+                configuration: configuration,
+                privateKey: Secp256k1.PrivateKey(),
+                bootnodes: bootnodes
+            )
         } catch {
             throw cliError(error, doing: "starting the node")
         }

@@ -27,7 +27,8 @@ struct PingCommand: AsyncParsableCommand {
                 throw NodeOptions.cliError(error, doing: "ping")
             }
         }
-        let milliseconds = Double(pong.rtt.components.seconds) * 1000
+        let milliseconds =
+            Double(pong.rtt.components.seconds) * 1000
             + Double(pong.rtt.components.attoseconds) / 1e15
         if options.json {
             printJSON([

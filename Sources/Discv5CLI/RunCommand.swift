@@ -50,6 +50,9 @@ struct RunCommand: AsyncParsableCommand {
     var talkEcho = false
 
     func run() async throws {
+        // Catch signals first: one that comes while the node starts must still stop it cleanly.
+        let signals = TerminationSignals()
+        defer { signals.cancel() }
         var configuration = NodeConfiguration(listen: try NodeOptions.listenAddress(listen))
         configuration.logger = try NodeOptions.logger(level: logLevel)
         if let enrIP {
@@ -82,7 +85,7 @@ struct RunCommand: AsyncParsableCommand {
             print(record.text)
         }
         flushStandardOutput()
-        await Self.waitForTerminationSignal()
+        await signals.wait()
         await node.shutdown()
     }
 
@@ -109,32 +112,5 @@ struct RunCommand: AsyncParsableCommand {
                 throw NodeOptions.cliError(error, doing: "loading the node key")
             }
         }
-    }
-
-    /// Suspends until SIGINT or SIGTERM (handled with dispatch signal sources).
-    private static func waitForTerminationSignal() async {
-        let signals = [SIGINT, SIGTERM]
-        for number in signals { signal(number, SIG_IGN) }
-        let queue = DispatchQueue(label: "discv5.signals")
-        let sources = SignalSources()
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let once = ResumeOnce(continuation)
-            for number in signals {
-                let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
-                source.setEventHandler { once.resume() }
-                source.resume()
-                sources.append(source)
-            }
-        }
-        sources.cancelAll()
-    }
-}
-
-/// The `echo` TALK protocol of `run --talk-echo`.
-struct EchoTalkHandler: TalkProtocolHandler {
-    var protocolID: [UInt8] { Array("echo".utf8) }
-
-    func handle(_ request: TalkRequest, context: TalkContext) async throws -> [UInt8] {
-        request.payload
     }
 }

@@ -34,9 +34,9 @@ struct NodeExchangeTests {
     }
 
     @Test func talkRouterAnswersEmptyForUnknownThrowingSlowAndOversizeHandlers() async throws {
-        try await withNodes(2, configure: { _, configuration in
-            configuration.talkHandlerDeadline = .milliseconds(200)
-        }) { nodes in
+        var configuration = testConfiguration()
+        configuration.talkHandlerDeadline = .milliseconds(200)
+        try await withNodes(2, configuration: configuration) { nodes in
             let (client, server) = (nodes[0], nodes[1])
             try server.register(ThrowingHandler())
             try server.register(SlowHandler())
@@ -48,7 +48,9 @@ struct NodeExchangeTests {
             #expect(try await client.talk(protocol: Array("fail".utf8), payload: [1], to: record) == [])
             #expect(try await client.talk(protocol: Array("slow".utf8), payload: [1], to: record) == [])
             #expect(try await client.talk(protocol: Array("huge".utf8), payload: [1], to: record) == [])
-            #expect(try await client.talk(protocol: Array("inline".utf8), payload: [1, 2, 3], to: record) == [3, 2, 1])
+            #expect(
+                try await client.talk(protocol: Array("inline".utf8), payload: [1, 2, 3], to: record) == [3, 2, 1]
+            )
 
             let metrics = await server.metricsSnapshot()
             #expect(metrics.talkRequests == 5)
@@ -60,9 +62,9 @@ struct NodeExchangeTests {
     }
 
     @Test func talkOverTheConcurrencyCapIsAnsweredEmptyAtOnce() async throws {
-        try await withNodes(2, configure: { index, configuration in
-            configuration.maximumConcurrentTalkHandlers = 0
-        }) { nodes in
+        var configuration = testConfiguration()
+        configuration.maximumConcurrentTalkHandlers = 0
+        try await withNodes(2, configuration: configuration) { nodes in
             try nodes[1].register(EchoHandler())
             let answer = try await nodes[0].talk(protocol: Array("echo".utf8), payload: [7], to: nodes[1].localRecord)
             #expect(answer == [])

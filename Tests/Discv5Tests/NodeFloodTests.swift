@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 
 import DatagramTransport
-import Dispatch
 import Discv5
 import Discv5Core
+import Dispatch
 import Synchronization
 import Testing
 

@@ -22,14 +22,12 @@ func testConfiguration(inboundFromStart: Bool = true) -> NodeConfiguration {
 /// Starts `count` nodes, runs `body`, and shuts them all down however it ends.
 func withNodes<Result: Sendable>(
     _ count: Int,
-    configure: (Int, inout NodeConfiguration) -> Void = { _, _ in },
+    configuration: NodeConfiguration = testConfiguration(),
     _ body: ([Node]) async throws -> Result
 ) async throws -> Result {
     var nodes: [Node] = []
     do {
-        for index in 0..<count {
-            var configuration = testConfiguration()
-            configure(index, &configuration)
+        for _ in 0..<count {
             nodes.append(try await Node.start(configuration: configuration, privateKey: Secp256k1.PrivateKey()))
         }
         let result = try await body(nodes)
