@@ -17,7 +17,7 @@ struct NodeFloodTests {
             // The session first: WHOAREYOU is rate-limited per source IP, and the flood shares
             // 127.0.0.1 with the peer, so a handshake during the flood may be refused by design.
             _ = try await peer.ping(target.localRecord)
-            let before = await target.metricsSnapshot()
+            let before = try await Self.settledSnapshot(target)
             let rssBefore = residentBytes()
 
             let flooder = Flooder()
@@ -46,7 +46,7 @@ struct NodeFloodTests {
             // Let the node drain the socket: a final ping is answered only after everything
             // queued before it.
             _ = try await peer.ping(target.localRecord)
-            let after = await target.metricsSnapshot()
+            let after = try await Self.settledSnapshot(target)
             let rssAfter = residentBytes()
 
             let sent = flooder.sent.load(ordering: .relaxed)
@@ -83,5 +83,18 @@ struct NodeFloodTests {
             #expect(after.tableSize <= 16 * 256)
             #expect(rssAfter - rssBefore < 64 << 20, "RSS grew by \((rssAfter - rssBefore) >> 20) MiB")
         }
+    }
+
+    /// A snapshot in which the engine's and the transport's datagram counts agree. The transport
+    /// publishes its counters at the end of each event-loop callback while the engine counts as
+    /// it goes, so they agree once the socket is idle; waits at most 5 s.
+    static func settledSnapshot(_ node: Node) async throws -> NodeMetrics {
+        var snapshot = await node.metricsSnapshot()
+        let settled = await eventually(timeout: .seconds(5)) {
+            snapshot = await node.metricsSnapshot()
+            return snapshot.protocolMetrics.datagramsReceived == snapshot.transport.datagramsReceived
+        }
+        try #require(settled, "the engine's and the transport's datagram counts never agreed")
+        return snapshot
     }
 }
