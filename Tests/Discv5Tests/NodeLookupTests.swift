@@ -70,6 +70,31 @@ struct NodeLookupTests {
         #expect(directory.storedNodes() == [])
     }
 
+    @Test func liveTableIsSavedPeriodicallyAndLoadedAsBootnodes() async throws {
+        let directory = NodeDataDirectory(path: "/tmp/discv5-persist-\(UInt64.random(in: 0...UInt64.max))")
+        var configuration = testConfiguration()
+        configuration.dataDirectory = directory
+        configuration.persistInterval = .milliseconds(100)
+        let key = try directory.loadOrCreateKey()
+        try await withNodes(1) { peers in
+            let node = try await Node.start(configuration: configuration, privateKey: key)
+            // The peer contacts the node; the node admits it and checks its liveness.
+            _ = try await peers[0].ping(node.localRecord)
+            let saved = await eventually { directory.storedNodes().contains(peers[0].localRecord) }
+            #expect(saved, "the live table never reached nodes.json")
+            await node.shutdown()
+
+            // A restarted node bootstraps from the saved table: it pings the peer on its own.
+            let sessionsBefore = await peers[0].metricsSnapshot().protocolMetrics.sessionsEstablished
+            let restarted = try await Node.start(configuration: configuration, privateKey: key)
+            let contacted = await eventually {
+                await peers[0].metricsSnapshot().protocolMetrics.sessionsEstablished > sessionsBefore
+            }
+            #expect(contacted, "the restarted node never contacted the saved peer")
+            await restarted.shutdown()
+        }
+    }
+
     @Test func groupReadableKeyFileIsRefused() throws {
         let path = "/tmp/discv5-key-\(UInt64.random(in: 0...UInt64.max))"
         let directory = NodeDataDirectory(path: path)
