@@ -49,6 +49,9 @@ final class NodeEngine: DatagramHandler {
     private var counters = NodeMetrics()
     private var tableSize = 0
     private var isShutDown = false
+    /// The last datagram source and its engine form: consecutive datagrams from one peer (the
+    /// common case under load) then cost no address allocation.
+    private var lastSource: (UDPEndpoint, NodeEndpoint)?
 
     init(clock: NodeClock, links: Links, configuration: NodeConfiguration) {
         self.clock = clock
@@ -62,10 +65,18 @@ final class NodeEngine: DatagramHandler {
     // MARK: - Transport callbacks
 
     func received(_ datagram: ReceivedDatagram, sink: inout DatagramSink) {
-        guard let engine, let ip = IPAddress(bytes: datagram.source.ipBytes) else { return }
+        guard let engine, let source = endpoint(of: datagram.source) else { return }
         let now = clock.now()
-        engine.handleDatagram(datagram.bytes, from: NodeEndpoint(ip: ip, port: datagram.source.port), now: now)
+        engine.handleDatagram(datagram.bytes, from: source, now: now)
         drain(&sink, now: now)
+    }
+
+    private func endpoint(of source: UDPEndpoint) -> NodeEndpoint? {
+        if let (cached, endpoint) = lastSource, cached == source { return endpoint }
+        guard let ip = IPAddress(bytes: source.ipBytes) else { return nil }
+        let endpoint = NodeEndpoint(ip: ip, port: source.port)
+        lastSource = (source, endpoint)
+        return endpoint
     }
 
     func receiveBatchEnded(sink: inout DatagramSink) {
