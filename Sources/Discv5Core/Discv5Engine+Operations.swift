@@ -144,11 +144,18 @@ extension Discv5Engine {
     }
 
     /// Sends a request in request/response mode and remembers why.
-    func send(_ request: OutgoingRequest, to contact: NodeContact, purpose: TrackedRequest.Purpose, now: Discv5Instant)
-    {
+    func send(
+        _ request: OutgoingRequest,
+        to contact: NodeContact,
+        purpose: TrackedRequest.Purpose,
+        retries: Int = 0,
+        now: Discv5Instant
+    ) {
         let handle = machine.sendRequest(request, to: contact, mode: .expectResponse, now: now)
         requests[handle] = TrackedRequest(
             purpose: purpose,
+            request: request,
+            retries: retries,
             nodeID: contact.nodeID,
             endpoint: contact.endpoint,
             record: contact.record ?? store.table.entry(for: contact.nodeID)?.record

@@ -87,6 +87,25 @@ extension Discv5Engine {
     }
 
     private func handleFailure(_ error: Discv5CoreError, of request: TrackedRequest, now: Discv5Instant) {
+        if error.code == .timeout, request.retries < configuration.timeoutRetries {
+            switch request.purpose {
+            case .liveness, .lookup, .recordFetch:
+                // Our own requests get another chance before a timeout counts: when two nodes
+                // handshake with each other at the same moment, each ends up with the session
+                // the other replaced, and the answer in flight is lost once. The re-sent
+                // request fails to decrypt, draws a WHOAREYOU, and a fresh handshake settles it.
+                engineMetrics.requestsRetried &+= 1
+                // After a random pause, so two nodes whose requests crossed do not cross again.
+                let span = Discv5Instant.zero.advanced(by: configuration.timeoutRetryJitter).nanoseconds
+                let pause = random.next(upperBound: span &+ 1)
+                var retry = request
+                retry.retries += 1
+                scheduledRetries.append((now.advanced(by: .nanoseconds(Int64(pause))), retry))
+                return
+            case .user:
+                break
+            }
+        }
         if case .liveness = request.purpose { livenessInFlight -= 1 }
         // A peer that leaves a request unanswered at the table's endpoint fails its liveness.
         if error.code == .timeout, let entry = store.table.entry(for: request.nodeID),
@@ -106,6 +125,19 @@ extension Discv5Engine {
             // A check that could not even be sent (no record, queue full) is handed out again by
             // the table after its check timeout.
             break
+        }
+    }
+
+    /// Sends the re-tries whose pause is over.
+    func sendDueRetries(now: Discv5Instant) {
+        guard scheduledRetries.contains(where: { $0.due <= now }) else { return }
+        let due = scheduledRetries.filter { $0.due <= now }
+        scheduledRetries.removeAll { $0.due <= now }
+        for (_, request) in due {
+            let contact =
+                request.record.map { NodeContact(record: $0, endpoint: request.endpoint) }
+                ?? NodeContact(nodeID: request.nodeID, endpoint: request.endpoint)
+            send(request.request, to: contact, purpose: request.purpose, retries: request.retries, now: now)
         }
     }
 

@@ -81,6 +81,8 @@ public final class Discv5Engine {
     var nextRefresh: Discv5Instant
     /// The running refresh lookup, if any (refreshes never overlap).
     var refreshLookup: OperationID?
+    /// Timed-out requests waiting for their random pause before being sent again.
+    var scheduledRetries: [(due: Discv5Instant, request: TrackedRequest)] = []
     /// The table's next liveness due time; recomputed after the table changes.
     var livenessDeadline: Discv5Instant?
     var livenessDeadlineIsStale = true
@@ -135,11 +137,12 @@ public final class Discv5Engine {
     }
 
     /// When ``handleTimeouts(now:)`` must next be called: the earliest of the protocol's request
-    /// timers, the next liveness check and the next refresh. Never `nil` (refresh always runs);
+    /// timers, request re-tries, the next liveness check and the next refresh. Never `nil` (refresh always runs);
     /// an instant in the past means "now".
     public var nextDeadline: Discv5Instant? {
         var deadline = nextRefresh
         if let protocolDeadline = machine.nextDeadline { deadline = min(deadline, protocolDeadline) }
+        if let retry = scheduledRetries.lazy.map(\.due).min() { deadline = min(deadline, retry) }
         if livenessInFlight < configuration.maximumConcurrentLivenessChecks, let liveness = currentLivenessDeadline() {
             deadline = min(deadline, liveness)
         }
@@ -196,6 +199,7 @@ public final class Discv5Engine {
     ///   - now: The current time.
     public func handleTimeouts(now: Discv5Instant) {
         machine.handleTimeouts(now: now)
+        sendDueRetries(now: now)
         if nextRefresh <= now {
             nextRefresh = now.advanced(by: configuration.refreshInterval)
             startRefresh(now: now)

@@ -21,6 +21,16 @@ public struct Discv5EngineConfiguration: Sendable {
     /// random target (discv5-theory.md: a self-lookup fills the buckets nearest to us). Default 16.
     public static let defaultSelfLookupThreshold = 16
 
+    /// Times the engine re-sends its own timed-out requests (lookup queries, liveness PINGs,
+    /// record fetches) before the timeout counts against the peer. Default 1: when two nodes
+    /// start a handshake with each other at the same moment, each keeps the session the other
+    /// replaced and one answer in flight is lost; the re-sent request settles it with a fresh
+    /// handshake. Without it a quiet, healthy network evicts live nodes.
+    public static let defaultTimeoutRetries = 1
+
+    /// The longest random pause before a timed-out request is re-sent. Default 500 ms.
+    public static let defaultTimeoutRetryJitter: Duration = .milliseconds(500)
+
     /// The protocol machine's settings. The default differs from ``Discv5Configuration``'s in
     /// one place: ``Discv5Configuration/maximumNodesPerResponse`` is
     /// ``defaultMaximumNodesPerResponse`` (48), so FINDNODE is answered with up to `k` records
@@ -40,6 +50,10 @@ public struct Discv5EngineConfiguration: Sendable {
     public var maximumConcurrentLivenessChecks: Int
     /// Live entries below which refresh looks up our own id. See ``defaultSelfLookupThreshold``.
     public var selfLookupThreshold: Int
+    /// Re-sends of the engine's own timed-out requests. See ``defaultTimeoutRetries``.
+    public var timeoutRetries: Int
+    /// The longest random pause before a re-send. See ``defaultTimeoutRetryJitter``.
+    public var timeoutRetryJitter: Duration
 
     /// Creates a configuration; every parameter defaults to the documented value.
     ///
@@ -52,6 +66,8 @@ public struct Discv5EngineConfiguration: Sendable {
     ///   - refreshInterval: Time between refresh lookups.
     ///   - maximumConcurrentLivenessChecks: Liveness PINGs in flight at once.
     ///   - selfLookupThreshold: Live entries below which refresh looks up our own id.
+    ///   - timeoutRetries: Re-sends of the engine's own timed-out requests.
+    ///   - timeoutRetryJitter: The longest random pause before a re-send.
     public init(
         protocolConfiguration: Discv5Configuration? = nil,
         table: RoutingTableConfiguration = RoutingTableConfiguration(),
@@ -59,7 +75,9 @@ public struct Discv5EngineConfiguration: Sendable {
         endpointVoting: EndpointVoting.Configuration = EndpointVoting.Configuration(),
         refreshInterval: Duration = defaultRefreshInterval,
         maximumConcurrentLivenessChecks: Int = defaultMaximumConcurrentLivenessChecks,
-        selfLookupThreshold: Int = defaultSelfLookupThreshold
+        selfLookupThreshold: Int = defaultSelfLookupThreshold,
+        timeoutRetries: Int = defaultTimeoutRetries,
+        timeoutRetryJitter: Duration = defaultTimeoutRetryJitter
     ) {
         var machine = protocolConfiguration ?? Discv5Configuration()
         if protocolConfiguration == nil {
@@ -72,6 +90,18 @@ public struct Discv5EngineConfiguration: Sendable {
         self.refreshInterval = refreshInterval
         self.maximumConcurrentLivenessChecks = maximumConcurrentLivenessChecks
         self.selfLookupThreshold = selfLookupThreshold
+        self.timeoutRetries = timeoutRetries
+        self.timeoutRetryJitter = timeoutRetryJitter
+    }
+
+    /// The settings of a bootnode: a node others start from and that has no bootnode of its
+    /// own. It admits nodes that contact it from the start
+    /// (``RoutingTableConfiguration/inboundAdmissionThreshold`` 0): with the default threshold its
+    /// table, filled only by its own queries, would stay empty, and it would have nothing to serve.
+    public static var bootnode: Self {
+        var configuration = Self()
+        configuration.table.inboundAdmissionThreshold = 0
+        return configuration
     }
 
     /// Whether the IPv4 endpoint was set by the user: voting never changes it.

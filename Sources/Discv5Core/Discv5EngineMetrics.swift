@@ -23,6 +23,9 @@ public struct Discv5EngineMetrics: Sendable, Hashable {
     public var recordFetches: UInt64 = 0
     /// Times our record was re-signed for a newly voted endpoint.
     public var localRecordUpdates: UInt64 = 0
+    /// Requests of the engine's own (lookup queries, liveness checks, record fetches) re-sent
+    /// after a timeout.
+    public var requestsRetried: UInt64 = 0
     /// No-response sends (uTP) that failed before leaving (no record to handshake with, queue
     /// full); they are not reported otherwise.
     public var noResponseSendsFailed: UInt64 = 0

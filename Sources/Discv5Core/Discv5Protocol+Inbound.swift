@@ -58,7 +58,8 @@ extension Discv5Protocol {
         // discv5-theory.md Step 2: "If node B has session keys from prior communication with A,
         // it attempts to decrypt the message data."
         if let session = sessions.session(for: address, now: now),
-            let plaintext = try? packet.decryptMessage(using: session.readCipher)
+            let plaintext = (try? packet.decryptMessage(using: session.readCipher))
+                ?? session.previousReadCipher.flatMap({ try? packet.decryptMessage(using: $0) })
         {
             let message: Message
             do {
@@ -220,6 +221,8 @@ extension Discv5Protocol {
     }
 
     func install(_ session: Session, for address: NodeAddress, initiatedLocally: Bool) {
+        // Crossed handshakes: keep the replaced session's read key (see `previousReadCipher`).
+        if let replaced = sessions.peek(address) { session.previousReadCipher = replaced.readCipher }
         if sessions.insert(session, for: address) != nil { count(\.sessionsEvicted) }
         count(\.sessionsEstablished)
         emit(

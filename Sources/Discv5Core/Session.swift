@@ -28,6 +28,12 @@ final class Session {
     var lastUsed: Discv5Instant
     /// Whether the remote's record endpoint matched the endpoint the session is bound to.
     var tableEligible: Bool
+    /// The read cipher of the session this one replaced at the same address, if any. When two
+    /// nodes handshake with each other at the same moment, each installs the initiator session
+    /// and then the recipient one, so each ends up writing with keys the other has just
+    /// replaced; trying the previous read key as well keeps both directions working (and the
+    /// answers already in flight) instead of losing them to a WHOAREYOU nobody asked for.
+    var previousReadCipher: AES128GCM?
     /// Messages sealed so far; the next nonce's counter.
     private(set) var sentCount: UInt64 = 0
 

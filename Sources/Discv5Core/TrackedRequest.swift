@@ -17,6 +17,10 @@ struct TrackedRequest {
     }
 
     var purpose: Purpose
+    /// The request, kept so a timed-out one can be sent again.
+    var request: OutgoingRequest
+    /// Times this request was already re-sent after a timeout.
+    var retries: Int
     /// The node asked.
     var nodeID: NodeID
     /// Where it was asked; only an answer at the table's endpoint proves the table entry live.
