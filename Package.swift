@@ -23,6 +23,7 @@ let package = Package(
         .library(name: "UTP", targets: ["UTP"]),
         .library(name: "UTPUDP", targets: ["UTPUDP"]),
         .library(name: "DatagramTransport", targets: ["DatagramTransport"]),
+        .library(name: "Discv5", targets: ["Discv5"]),
         .library(name: "Discv5Testing", targets: ["Discv5Testing"]),
         .library(name: "TalkGetData", targets: ["TalkGetData"]),
         .library(name: "TalkContentExchange", targets: ["TalkContentExchange"]),
@@ -34,6 +35,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
     ],
     targets: [
         // MARK: System libraries (Debian: libsecp256k1-dev, libssl-dev)
@@ -102,6 +104,22 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // MARK: The discv5 node: the engine on the transport's event loop, TALK router, persistence
+        .target(
+            name: "Discv5",
+            dependencies: [
+                "Discv5Core",
+                "Discv5Wire",
+                "ENR",
+                "Discv5Crypto",
+                "DatagramTransport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            path: "Sources/Discv5",
+            swiftSettings: strictSettings
+        ),
+
         // MARK: Deterministic testing support (manual clock, simulated network)
         .target(name: "Discv5Testing", swiftSettings: strictSettings),
 
@@ -109,6 +127,8 @@ let package = Package(
         .executableTarget(
             name: "Discv5CLI",
             dependencies: [
+                "Discv5",
+                "Discv5Core",
                 "Discv5Crypto",
                 "ENR",
                 "UTP",
@@ -182,6 +202,14 @@ let package = Package(
                 "DatagramTransport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "Discv5Tests",
+            dependencies: [
+                "Discv5", "Discv5Core", "ENR", "Discv5Crypto", "DatagramTransport",
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
         ),

@@ -17,7 +17,10 @@ struct Discv5Command: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "discv5",
         abstract: "A Node Discovery Protocol v5 node with uTP.",
-        subcommands: [KeyCommand.self, ENRCommand.self, UTPCatCommand.self]
+        subcommands: [
+            KeyCommand.self, ENRCommand.self, RunCommand.self, PingCommand.self, FindNodeCommand.self,
+            TalkCommand.self, LookupCommand.self, UTPCatCommand.self,
+        ]
     )
 
     static func main() async {
