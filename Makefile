@@ -17,7 +17,7 @@ test: deps lint
 # Licence headers and formatting (.swift-format, the swift-nio style).
 lint:
 	@scripts/check-license-headers.sh
-	@$(SWIFT) format lint --strict --recursive Package.swift Sources Tests
+	@$(SWIFT) format lint --strict --recursive Package.swift Sources Plugins Tests
 
 # The main job: until the node exists, print a fresh node's signed ENR.
 run: deps

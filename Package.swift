@@ -1,4 +1,4 @@
-// swift-tools-version:6.1
+// swift-tools-version:6.2
 // SPDX-License-Identifier: Apache-2.0
 
 import PackageDescription
@@ -25,6 +25,8 @@ let package = Package(
         .library(name: "DatagramTransport", targets: ["DatagramTransport"]),
         .library(name: "Discv5", targets: ["Discv5"]),
         .library(name: "Discv5Testing", targets: ["Discv5Testing"]),
+        .library(name: "TalkGetData", targets: ["TalkGetData"]),
+        .library(name: "TalkContentExchange", targets: ["TalkContentExchange"]),
         .executable(name: "discv5", targets: ["Discv5CLI"]),
         .executable(name: "udp-blast", targets: ["UDPBlast"]),
     ],
@@ -80,13 +82,7 @@ let package = Package(
         ),
         .target(
             name: "UTPUDP",
-            dependencies: [
-                "UTP",
-                "Discv5Crypto",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
+            dependencies: ["UTP", "Discv5Crypto", "DatagramTransport"],
             swiftSettings: strictSettings
         ),
 
@@ -137,9 +133,25 @@ let package = Package(
                 "ENR",
                 "UTP",
                 "UTPUDP",
+                "DatagramTransport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: strictSettings
+        ),
+
+        // MARK: TALK sub-protocol modules (Plugins/ — not SwiftPM plugins)
+        // Written only against public API: `packageAccess: false` makes the compiler refuse `package` symbols.
+        .target(
+            name: "TalkGetData",
+            path: "Plugins/TalkGetData",
+            packageAccess: false,
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "TalkContentExchange",
+            path: "Plugins/TalkContentExchange",
+            packageAccess: false,
             swiftSettings: strictSettings
         ),
 
@@ -181,7 +193,7 @@ let package = Package(
         ),
         .testTarget(
             name: "UTPUDPTests",
-            dependencies: ["UTP", "UTPUDP"],
+            dependencies: ["UTP", "UTPUDP", "DatagramTransport", "Discv5Crypto"],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -202,8 +214,19 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "TalkGetDataTests",
+            dependencies: ["TalkGetData"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "TalkContentExchangeTests",
+            dependencies: ["TalkContentExchange"],
+            resources: [.copy("Vectors")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "Discv5CLITests",
-            dependencies: ["Discv5CLI"],
+            dependencies: ["Discv5CLI", "Discv5Crypto"],
             swiftSettings: strictSettings
         ),
     ]

@@ -16,6 +16,11 @@ public struct UTPError: Error, Hashable, Sendable, CustomStringConvertible {
             case connectionLimitReached
             case connectionIDInUse
             case unknownConnection
+            case connectionReset
+            case timedOut
+            case refused
+            case closed
+            case bufferLimitExceeded
         }
 
         private let base: Base
@@ -40,6 +45,17 @@ public struct UTPError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let connectionIDInUse = Code(.connectionIDInUse)
         /// The handle names no live connection.
         public static let unknownConnection = Code(.unknownConnection)
+
+        /// Stream: the peer reset the connection (ST_RESET) before it finished.
+        public static let connectionReset = Code(.connectionReset)
+        /// Stream: the SYN went unanswered, the peer fell silent, or a packet was lost too many times.
+        public static let timedOut = Code(.timedOut)
+        /// Stream: the peer answered our SYN with ST_RESET (nobody listening, or a firewall).
+        public static let refused = Code(.refused)
+        /// Stream: the stream (or its socket) was closed or reset locally, or written after ``UTPStream/finish()``.
+        public static let closed = Code(.closed)
+        /// Stream: more bytes arrived than the reader allowed (``UTPStream/readToEnd(maxBytes:)``).
+        public static let bufferLimitExceeded = Code(.bufferLimitExceeded)
 
         /// A short name for the code.
         public var description: String {
@@ -80,7 +96,12 @@ public struct UTPError: Error, Hashable, Sendable, CustomStringConvertible {
 
     @inline(never)
     static func truncatedHeader(length: Int, file: String = #fileID, line: Int = #line) -> UTPError {
-        UTPError(.truncatedHeader, "datagram of \(length) bytes is shorter than the 20-byte header", file: file, line: line)
+        UTPError(
+            .truncatedHeader,
+            "datagram of \(length) bytes is shorter than the 20-byte header",
+            file: file,
+            line: line
+        )
     }
 
     @inline(never)
@@ -95,7 +116,12 @@ public struct UTPError: Error, Hashable, Sendable, CustomStringConvertible {
 
     @inline(never)
     static func extensionOverrun(offset: Int, length: Int, file: String = #fileID, line: Int = #line) -> UTPError {
-        UTPError(.extensionOverrun, "extension at offset \(offset) overruns \(length)-byte datagram", file: file, line: line)
+        UTPError(
+            .extensionOverrun,
+            "extension at offset \(offset) overruns \(length)-byte datagram",
+            file: file,
+            line: line
+        )
     }
 
     @inline(never)
@@ -104,7 +130,7 @@ public struct UTPError: Error, Hashable, Sendable, CustomStringConvertible {
     }
 
     @inline(never)
-    static func connectionLimitReached(_ what: String, file: String = #fileID, line: Int = #line) -> UTPError {
+    package static func connectionLimitReached(_ what: String, file: String = #fileID, line: Int = #line) -> UTPError {
         UTPError(.connectionLimitReached, what, file: file, line: line)
     }
 
@@ -116,5 +142,48 @@ public struct UTPError: Error, Hashable, Sendable, CustomStringConvertible {
     @inline(never)
     static func unknownConnection(file: String = #fileID, line: Int = #line) -> UTPError {
         UTPError(.unknownConnection, "no such connection", file: file, line: line)
+    }
+
+    @inline(never)
+    static func connectionReset(file: String = #fileID, line: Int = #line) -> UTPError {
+        UTPError(.connectionReset, "the peer reset the connection", file: file, line: line)
+    }
+
+    @inline(never)
+    static func timedOut(_ what: String, file: String = #fileID, line: Int = #line) -> UTPError {
+        UTPError(.timedOut, what, file: file, line: line)
+    }
+
+    @inline(never)
+    static func refused(file: String = #fileID, line: Int = #line) -> UTPError {
+        UTPError(.refused, "the peer refused the connection", file: file, line: line)
+    }
+
+    /// A stream was used after it (or its transport) closed.
+    /// - Parameters:
+    ///   - what: What was closed.
+    ///   - file: Source file.
+    ///   - line: Source line.
+    @inline(never)
+    package static func closed(_ what: String, file: String = #fileID, line: Int = #line) -> UTPError {
+        UTPError(.closed, what, file: file, line: line)
+    }
+
+    @inline(never)
+    static func bufferLimitExceeded(_ limit: Int, file: String = #fileID, line: Int = #line) -> UTPError {
+        UTPError(.bufferLimitExceeded, "more than \(limit) bytes arrived", file: file, line: line)
+    }
+
+    /// The stream error for a connection's terminal state, or `nil` for a graceful end.
+    /// - Parameters:
+    ///   - reason: Why the connection closed.
+    package static func forClose(_ reason: UTPCloseReason) -> UTPError? {
+        switch reason {
+        case .finished: return nil
+        case .resetByPeer: return .connectionReset()
+        case .aborted: return .closed("the connection was reset locally")
+        case .timedOut: return .timedOut("the peer did not answer in time")
+        case .refused: return .refused()
+        }
     }
 }

@@ -36,7 +36,9 @@ struct WireVector: Decodable, Sendable, CustomTestStringConvertible {
     }
 
     static func load() throws -> [WireVector] {
-        let url = try #require(Bundle.module.url(forResource: "utp-wire", withExtension: "json", subdirectory: "Vectors"))
+        let url = try #require(
+            Bundle.module.url(forResource: "utp-wire", withExtension: "json", subdirectory: "Vectors")
+        )
         return try JSONDecoder().decode([WireVector].self, from: Data(contentsOf: url))
     }
 }
@@ -122,7 +124,10 @@ struct UTPPacketCodecTests {
 
     @Test(arguments: [UInt8(2), 3, 77])
     func skipsUnknownExtension(_ type: UInt8) throws {
-        let bytes = header(type: 0, extensionType: type) + [1, 8] + [UInt8](repeating: 0xAA, count: 8) + [0, 4, 2, 0, 0, 0] + [7, 7, 7]
+        let bytes =
+            header(type: 0, extensionType: type) + [1, 8] + [UInt8](repeating: 0xAA, count: 8) + [0, 4, 2, 0, 0, 0] + [
+                7, 7, 7,
+            ]
         let packet = try UTPPacket(decoding: bytes)
         #expect(packet.type == .data)
         #expect(packet.selectiveAck?[1] == true)
@@ -193,7 +198,8 @@ struct UTPPacketCodecTests {
                 bytes = seeds[Int(random.next() % UInt64(seeds.count))]
                 for _ in 0..<(1 + random.next() % 4) {
                     switch random.next() % 4 {
-                    case 0 where !bytes.isEmpty: bytes[Int(random.next() % UInt64(bytes.count))] = UInt8(truncatingIfNeeded: random.next())
+                    case 0 where !bytes.isEmpty:
+                        bytes[Int(random.next() % UInt64(bytes.count))] = UInt8(truncatingIfNeeded: random.next())
                     case 1 where !bytes.isEmpty: bytes.removeLast(Int(random.next() % UInt64(bytes.count)))
                     case 2: bytes.append(UInt8(truncatingIfNeeded: random.next()))
                     default: if bytes.count > 1 { bytes[1] = UInt8(random.next() % 4) }

@@ -1,5 +1,0 @@
-// SPDX-License-Identifier: Apache-2.0
-
-import Testing
-
-@Test func placeholderUTPUDPTests() { #expect(Bool(true)) }
