@@ -49,6 +49,7 @@ extension Node {
     /// - Returns: The answer bytes; empty when the peer has no handler for the protocol.
     /// - Throws: ``Discv5Error`` (`timeout`, `invalidArgument` for a payload too large, …).
     public func talk(protocol: [UInt8], payload: [UInt8], to enr: ENR) async throws -> [UInt8] {
+        try Self.checkTalkSize(protocol: `protocol`, payload: payload)
         let result = try await perform(.talk(try contact(for: enr), protocolID: `protocol`, payload: payload))
         guard case .talk(let response) = result else { throw unexpected(result) }
         return response
@@ -63,6 +64,7 @@ extension Node {
     ///   - enr: The peer's record.
     /// - Throws: ``Discv5Error`` `noEndpoint` or `nodeShutDown`.
     public func sendTalkWithoutResponse(protocol: [UInt8], payload: [UInt8], to enr: ENR) throws {
+        try Self.checkTalkSize(protocol: `protocol`, payload: payload)
         let contact = try contact(for: enr)
         do {
             try transport.execute { engine, sink in
@@ -135,7 +137,26 @@ extension Node {
         router.unregister(protocolID: protocolID)
     }
 
+    /// The most bytes of protocol id plus payload a TALKREQ can carry in one 1280-byte packet
+    /// under an existing session: 1280 minus the masking IV (16), static header (23), source id
+    /// (32), GCM tag (16), message type (1), RLP list header (3), an 8-byte request id (9) and
+    /// the two byte-string headers (1 + 3). A request that must ride in a handshake packet has
+    /// less room (the handshake adds at least 99 bytes, more with our record); the protocol
+    /// core reports that case when it happens.
+    public static let maximumTalkRequestSize = 1176
+
     // MARK: - Internals
+
+    static func checkTalkSize(protocol: [UInt8], payload: [UInt8]) throws {
+        guard !`protocol`.isEmpty, `protocol`.count <= 55 else {
+            throw Discv5Error.invalidArgument("a TALK protocol id must be 1...55 bytes")
+        }
+        guard `protocol`.count + payload.count <= maximumTalkRequestSize else {
+            throw Discv5Error.invalidArgument(
+                "TALKREQ of \(`protocol`.count + payload.count) bytes does not fit one packet (at most \(maximumTalkRequestSize)); send large data over uTP"
+            )
+        }
+    }
 
     /// Where to reach a record's node: its IPv4 endpoint, unless we only have IPv6.
     func contact(for enr: ENR) throws -> NodeContact {

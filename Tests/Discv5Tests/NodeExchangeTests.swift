@@ -72,6 +72,20 @@ struct NodeExchangeTests {
         }
     }
 
+    @Test func acceptsMaximumTalkRequestSizeAndRejectsOneMore() async throws {
+        try await withNodes(2) { nodes in
+            try nodes[1].register(EchoHandler())
+            let echo = Array("echo".utf8)
+            // A session first: a request riding in a handshake packet has less room.
+            _ = try await nodes[0].ping(nodes[1].localRecord)
+            let largest = [UInt8](repeating: 0x5A, count: Node.maximumTalkRequestSize - echo.count)
+            #expect(try await nodes[0].talk(protocol: echo, payload: largest, to: nodes[1].localRecord) == largest)
+            await #expect(throws: Discv5Error(.invalidArgument, "")) {
+                try await nodes[0].talk(protocol: echo, payload: largest + [0], to: nodes[1].localRecord)
+            }
+        }
+    }
+
     @Test func registeringTwoHandlersForOneProtocolIsAnError() async throws {
         try await withNodes(1) { nodes in
             try nodes[0].register(EchoHandler())
@@ -101,13 +115,21 @@ struct NodeExchangeTests {
         #expect(await events.next() == nil)
     }
 
-    @Test func unreachableRecordsAreRefused() async throws {
-        try await withNodes(1) { nodes in
+    @Test func unreachableRecordsAndOversizeRequestsAreRefused() async throws {
+        try await withNodes(2) { nodes in
             let key = Secp256k1.PrivateKey()
             let noEndpoint = try ENRBuilder(seq: 1).sign(with: key)
             await #expect(throws: Discv5Error(.noEndpoint, "")) { try await nodes[0].ping(noEndpoint) }
             await #expect(throws: Discv5Error(.invalidArgument, "")) {
                 try await nodes[0].findNode(nodes[0].localRecord, distances: [257])
+            }
+            // A TALKREQ too large for one packet fails before anything is sent.
+            await #expect(throws: Discv5Error(.invalidArgument, "")) {
+                try await nodes[0].talk(
+                    protocol: Array("echo".utf8),
+                    payload: [UInt8](repeating: 1, count: 1300),
+                    to: nodes[1].localRecord
+                )
             }
         }
     }

@@ -42,4 +42,17 @@ struct NodeLifecycleTests {
         await node.run()
         await node.shutdown()
     }
+
+    @Test func cancellingACallerEndsItsWaitAtOnce() async throws {
+        try await withNodes(2) { nodes in
+            let silent = nodes[1].localRecord
+            await nodes[1].shutdown()
+            let ping = Task { try await nodes[0].ping(silent) }
+            let pending = await eventually { await nodes[0].metricsSnapshot().pendingOperations == 1 }
+            #expect(pending, "the ping never became pending")
+            ping.cancel()
+            await #expect(throws: CancellationError.self) { try await ping.value }
+            #expect(await nodes[0].metricsSnapshot().pendingOperations == 0)
+        }
+    }
 }
