@@ -413,7 +413,7 @@ final class NodeEngine: DatagramHandler {
         if engine.respondToTalkRequest(token, response: [], now: now) {
             counters.talkResponseTooLarge &+= 1
             logger.error(
-                "TALK response too large for one packet; answered empty. Send large answers over uTP (connection-id handoff, to come)",
+                "TALK response too large for one packet; answered empty. Send large answers over uTP: context.utp.serve(_:to:) and answer with the connection id",
                 metadata: [
                     "protocol": "\(String(decoding: protocolID, as: UTF8.self))", "bytes": "\(response.count)",
                 ]

@@ -51,7 +51,7 @@ public struct NodeMetrics: Sendable, Hashable {
     public var utpPacketsRefused: UInt64 = 0
     /// uTP packets sent (each as a no-response TALKREQ).
     public var utpPacketsSent: UInt64 = 0
-    /// ``UTPService/serve(_:to:)-(Array<UInt8>,_)`` transfers that completed.
+    /// `UTPService.serve(_:to:)` transfers that completed.
     public var utpServesSucceeded: UInt64 = 0
     /// Serve transfers that failed (no SYN in time, reset, timeout, source error).
     public var utpServesFailed: UInt64 = 0

@@ -10,7 +10,7 @@ public struct TalkContext: Sendable {
     /// The node's logger.
     public var logger: Logger
     /// The node's uTP-over-TALKREQ service, for answers too large for one TALKRESP: register an
-    /// expectation (``UTPService/expect(from:)`` or ``UTPService/serve(_:to:)-(Array<UInt8>,_)``) and
+    /// expectation (``UTPService/expect(from:)`` or `UTPService.serve(_:to:)`) and
     /// answer with its connection id.
     public var utp: UTPService
 

@@ -14,7 +14,7 @@ import UTP
 ///
 /// | role | who | calls | receives on | sends on |
 /// | --- | --- | --- | --- | --- |
-/// | listener | answers with `X` (`Data`, `Content`, `Accept`) | ``expect(from:)`` / ``serve(_:to:)-(Array<UInt8>,_)`` **before** answering | `X+1` | `X` |
+/// | listener | answers with `X` (`Data`, `Content`, `Accept`) | ``expect(from:)`` / `serve(_:to:)` **before** answering | `X+1` | `X` |
 /// | initiator | reads `X` from the answer | ``connect(connectionID:to:)`` (its SYN carries `X`) | `X` | `X+1` |
 ///
 /// Which side writes is the sub-protocol's choice (GetData/FindContent: the listener writes; Offer: the
@@ -147,7 +147,7 @@ public struct UTPService: Sendable {
         return expectation.connectionID
     }
 
-    /// Like ``serve(_:to:)-(Array<UInt8>,_)``, streaming from an async source of chunks (for example a file
+    /// Like `serve(_:to:)`, streaming from an async source of chunks (for example a file
     /// read in 64 KiB chunks). Each chunk is written with backpressure: the source is not asked for the
     /// next chunk until the connection's send buffer took the previous one. An error thrown by the source
     /// resets the stream (the reader sees a failure, never short data).

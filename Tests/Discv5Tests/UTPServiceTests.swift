@@ -111,6 +111,28 @@ struct UTPServiceTests {
         }
     }
 
+    @Test("a RESET after the writer's FIN, all data acknowledged, counts as success")
+    func resetAfterFINIsSuccess() async throws {
+        try await withPair { a, b, _ in
+            let answer = try await a.talk(
+                protocol: BlobProtocol.id,
+                payload: BlobProtocol.request(mode: 0, size: 100_000, seed: 5),
+                to: b.localRecord
+            )
+            let id = try #require(BlobProtocol.connectionID(answer))
+            let stream = try await a.utp.connect(connectionID: id, to: b.localRecord)
+            let bytes = try await stream.readToEnd(maxBytes: 100_000)
+            #expect(bytes == testBytes(count: 100_000, seed: 5))
+            stream.reset()  // like libtorrent forgetting the connection: no FIN of ours
+            let counted = await eventually {
+                let metrics = await b.metricsSnapshot()
+                return metrics.utpServesSucceeded + metrics.utpServesFailed == 1
+            }
+            #expect(counted)
+            #expect(await b.metricsSnapshot().utpServesSucceeded == 1)
+        }
+    }
+
     @Test("20 concurrent transfers between the same pair")
     func concurrentTransfers() async throws {
         var utp = UTPServiceConfiguration()
