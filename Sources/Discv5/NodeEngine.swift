@@ -5,6 +5,7 @@ import Discv5Core
 import Discv5Crypto
 import ENR
 import Logging
+import UTP
 
 /// The transport's handler: owns the ``Discv5Engine`` on the event loop and does what it says.
 ///
@@ -28,6 +29,7 @@ final class NodeEngine: DatagramHandler {
         var router: TalkRouter
         var events: EventBroadcaster
         var hop: LoopHop
+        var utp: UTPServiceCore
         var recordChanged: @Sendable (ENR) -> Void
     }
 
@@ -52,6 +54,10 @@ final class NodeEngine: DatagramHandler {
     /// The last datagram source and its engine form: consecutive datagrams from one peer (the
     /// common case under load) then cost no address allocation.
     private var lastSource: (UDPEndpoint, NodeEndpoint)?
+    /// The uTP-over-TALKREQ service's connections.
+    let utp: UTPTalkHost
+    /// The wakeup requested from the transport, if any.
+    private var armed: Discv5Instant?
     /// TALKREQs whose async handler has not answered yet, by talk number.
     private var runningTalks: [UInt64: RunningTalk] = [:]
     /// Their deadlines, oldest first (every deadline is `talkDeadline` after its start, so the
@@ -73,6 +79,9 @@ final class NodeEngine: DatagramHandler {
         self.talkDeadline = configuration.talkHandlerDeadline
         self.talkCap = max(0, configuration.maximumConcurrentTalkHandlers)
         self.reporter = MetricsReporter(logger: configuration.logger)
+        var seed: UInt64 = 0
+        withUnsafeMutableBytes(of: &seed) { SecureRandom.fill($0) }
+        self.utp = UTPTalkHost(service: links.utp, seed: seed)
     }
 
     // MARK: - Transport callbacks
@@ -81,7 +90,8 @@ final class NodeEngine: DatagramHandler {
         guard let engine, let source = endpoint(of: datagram.source) else { return }
         let now = clock.now()
         engine.handleDatagram(datagram.bytes, from: source, now: now)
-        drain(&sink, now: now)
+        // The wakeup is re-armed once per batch (receiveBatchEnded), not per datagram.
+        drain(&sink, now: now, rearm: false)
     }
 
     private func endpoint(of source: UDPEndpoint) -> NodeEndpoint? {
@@ -93,16 +103,49 @@ final class NodeEngine: DatagramHandler {
     }
 
     func receiveBatchEnded(sink: inout DatagramSink) {
+        if let engine {
+            // Deferred ACK: one STATE per uTP connection per batch, then everything the batch unlocked.
+            let now = clock.now()
+            utp.endBatch(engine: engine, now: now, canSend: sink.isWritable)
+            drain(&sink, now: now)
+        }
         report()
     }
 
     func timerFired(sink: inout DatagramSink) {
+        armed = nil
         guard let engine else { return }
         let now = clock.now()
         expireTalks(engine, now: now)
         engine.handleTimeouts(now: now)
+        utp.pump(engine: engine, now: now, canSend: sink.isWritable)
         drain(&sink, now: now)
         report()
+    }
+
+    func becameWritable(sink: inout DatagramSink) {
+        guard let engine else { return }
+        let now = clock.now()
+        utp.pump(engine: engine, now: now)
+        drain(&sink, now: now)
+    }
+
+    // MARK: - uTP (one hop per call)
+
+    /// Runs `body` with the uTP host, then pumps the multiplexer and performs the engine's actions.
+    ///
+    /// - Throws: ``UTPError`` `closed` before the engine exists; what `body` throws.
+    func withUTP<Result>(
+        sink: inout DatagramSink,
+        _ body: (UTPTalkHost, Discv5Engine, Discv5Instant) throws -> Result
+    ) throws -> Result {
+        guard let engine else { throw UTPError.closed("the node is not running") }
+        let now = clock.now()
+        defer {
+            utp.pump(engine: engine, now: now, canSend: sink.isWritable)
+            drain(&sink, now: now)
+        }
+        return try body(utp, engine, now)
     }
 
     // MARK: - Calls from Node (on the loop)
@@ -194,13 +237,24 @@ final class NodeEngine: DatagramHandler {
             metrics.outgoingHandshakeCount = bookkeeping.outgoingHandshakes
         }
         metrics.pendingOperations = operations.count
+        metrics.utpConnections = utp.connectionCount
+        metrics.utpPacketsReceived = utp.link.packetsReceived
+        metrics.utpPacketsRefused = utp.link.packetsRefused
+        metrics.utpPacketsSent = utp.link.packetsSent
         return metrics
     }
 
     /// Stops taking input: the node is shutting down. Returns the final state to persist.
     func shutDown(sink: inout DatagramSink) -> (records: [ENR], record: ENR?, metrics: NodeMetrics) {
+        if let engine {
+            // Reset every uTP connection while the engine can still send the RESETs.
+            let now = clock.now()
+            utp.shutDown(engine: engine, now: now)
+            drain(&sink, now: now)
+        }
         let result = (tableRecords(onlyLive: true), engine?.localRecord, snapshot())
         isShutDown = true
+        armed = nil
         operations = [:]
         sink.cancelWakeup()
         report()
@@ -210,7 +264,7 @@ final class NodeEngine: DatagramHandler {
     // MARK: - Actions
 
     /// Performs every action the engine has queued, then arms the wakeup at its next deadline.
-    private func drain(_ sink: inout DatagramSink, now: Discv5Instant) {
+    private func drain(_ sink: inout DatagramSink, now: Discv5Instant, rearm: Bool = true) {
         guard let engine else { return }
         while let action = engine.nextAction() {
             switch action {
@@ -231,10 +285,27 @@ final class NodeEngine: DatagramHandler {
                 publish(event)
             }
         }
+        if rearm { self.rearm(&sink, engine: engine) }
+    }
+
+    /// One wakeup for the engine, the uTP multiplexer and the TALK deadlines: the earliest. A wakeup already armed
+    /// no later than that stays (it re-arms when it fires), which saves rescheduling on every packet.
+    private func rearm(_ sink: inout DatagramSink, engine: Discv5Engine) {
         guard !isShutDown else { return }
-        var wakeup = engine.nextDeadline
-        if let talk = talkDeadlines.first?.deadline { wakeup = min(wakeup ?? talk, talk) }
-        if let wakeup { sink.scheduleWakeup(at: clock.continuous(wakeup)) }
+        var earliest = engine.nextDeadline
+        for candidate in [utp.nextDeadline, talkDeadlines.first?.deadline] {
+            if let candidate { earliest = min(earliest ?? candidate, candidate) }
+        }
+        guard let deadline = earliest else {
+            if armed != nil {
+                armed = nil
+                sink.cancelWakeup()
+            }
+            return
+        }
+        if let armed, armed <= deadline { return }
+        armed = deadline
+        sink.scheduleWakeup(at: clock.continuous(deadline))
     }
 
     private func publish(_ event: Discv5Engine.Event) {
@@ -265,6 +336,10 @@ final class NodeEngine: DatagramHandler {
             respond(engine, incoming.token, response: [], protocolID: incoming.protocolID, now: now)
             return
         }
+        if case .utp = route {
+            utp.receive(incoming, engine: engine, now: now)
+            return
+        }
         let request = TalkRequest(
             protocolID: incoming.protocolID,
             payload: incoming.payload,
@@ -273,6 +348,8 @@ final class NodeEngine: DatagramHandler {
             record: engine.routingTable.entry(for: incoming.nodeID)?.record
         )
         switch route {
+        case .utp:
+            return  // answered above
         case .inline(let handler):
             respond(engine, incoming.token, response: handler(request), protocolID: incoming.protocolID, now: now)
         case .async(let handler):
@@ -292,7 +369,11 @@ final class NodeEngine: DatagramHandler {
                 talk,
                 handler: handler,
                 request: request,
-                context: TalkContext(deadline: clock.continuous(deadline), logger: logger),
+                context: TalkContext(
+                    deadline: clock.continuous(deadline),
+                    logger: logger,
+                    utp: UTPService(core: links.utp)
+                ),
                 hop: links.hop,
                 executor: talkExecutor
             )
@@ -332,7 +413,7 @@ final class NodeEngine: DatagramHandler {
         if engine.respondToTalkRequest(token, response: [], now: now) {
             counters.talkResponseTooLarge &+= 1
             logger.error(
-                "TALK response too large for one packet; answered empty. Send large answers over uTP (connection-id handoff, to come)",
+                "TALK response too large for one packet; answered empty. Send large answers over uTP: context.utp.serve(_:to:) and answer with the connection id",
                 metadata: [
                     "protocol": "\(String(decoding: protocolID, as: UTF8.self))", "bytes": "\(response.count)",
                 ]
