@@ -115,6 +115,7 @@ let package = Package(
                 "ENR",
                 "Discv5Crypto",
                 "DatagramTransport",
+                "UTP",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ],
@@ -235,7 +236,7 @@ let package = Package(
         .testTarget(
             name: "Discv5Tests",
             dependencies: [
-                "Discv5", "Discv5Core", "ENR", "Discv5Crypto", "DatagramTransport",
+                "Discv5", "Discv5Core", "ENR", "Discv5Crypto", "DatagramTransport", "UTP", "Discv5Testing",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings

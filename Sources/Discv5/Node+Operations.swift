@@ -104,6 +104,7 @@ extension Node {
         var metrics = (try? await transport.submit { engine, _ in engine.snapshot() }) ?? NodeMetrics()
         metrics.transport = transport.statistics
         metrics.pendingOperations = pending.count
+        (metrics.utpServesSucceeded, metrics.utpServesFailed) = utpCore.serveCounts
         return metrics
     }
 
@@ -160,14 +161,17 @@ extension Node {
 
     /// Where to reach a record's node: its IPv4 endpoint, unless we only have IPv6.
     func contact(for enr: ENR) throws -> NodeContact {
+        try Self.contact(for: enr, prefersIPv6: prefersIPv6, isSingleFamily: transport.localEndpoints.count == 1)
+    }
+
+    /// The contact for a record: its endpoint of the family we can reach.
+    static func contact(for enr: ENR, prefersIPv6: Bool, isSingleFamily: Bool) throws -> NodeContact {
         let endpoint = prefersIPv6 ? NodeEndpoint(record: enr, preferIPv6: true) : NodeEndpoint(record: enr)
         guard let endpoint, endpoint.port != 0, endpoint.ip.isIPv6 == prefersIPv6 || !isSingleFamily else {
             throw Discv5Error.noEndpoint()
         }
         return NodeContact(record: enr, endpoint: endpoint)
     }
-
-    private var isSingleFamily: Bool { transport.localEndpoints.count == 1 }
 
     /// Starts an operation on the loop (one hop) and waits for its completion.
     func perform(_ operation: NodeEngine.Operation) async throws -> Discv5Engine.OperationResult {

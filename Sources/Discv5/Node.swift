@@ -6,6 +6,7 @@ import Discv5Crypto
 import ENR
 import Logging
 import Synchronization
+import UTP
 
 /// A running Discovery v5.1 node: a ``Discv5Engine`` driven on one SwiftNIO event loop, with an
 /// async API, a TALK router for sub-protocols, events and optional persistence.
@@ -37,6 +38,7 @@ public final class Node: Sendable {
     let clock: NodeClock
     let logger: Logger
     let prefersIPv6: Bool
+    let utpCore: UTPServiceCore
     private let record: RecordBox
     private let lifecycle = Mutex(Lifecycle())
 
@@ -61,7 +63,8 @@ public final class Node: Sendable {
         pending: PendingOperations,
         broadcaster: EventBroadcaster,
         clock: NodeClock,
-        record: RecordBox
+        record: RecordBox,
+        utpCore: UTPServiceCore
     ) {
         self.configuration = configuration
         self.nodeID = nodeID
@@ -72,6 +75,7 @@ public final class Node: Sendable {
         self.clock = clock
         self.logger = configuration.logger
         self.record = record
+        self.utpCore = utpCore
         self.prefersIPv6 = transport.localEndpoints.allSatisfy { !$0.isIPv4 }
     }
 
@@ -100,6 +104,8 @@ public final class Node: Sendable {
         let router = TalkRouter()
         let broadcaster = EventBroadcaster(bufferSize: configuration.eventBufferSize)
         let hop = LoopHop()
+        let utpCore = UTPServiceCore(configuration: configuration.utp, hop: hop, logger: configuration.logger)
+        try router.registerUTP()
         let placeholder = try Self.makeRecord(configuration: configuration, privateKey: privateKey, seq: 1, port: 0)
         let recordBox = RecordBox(placeholder)
         let directory = configuration.dataDirectory
@@ -109,6 +115,7 @@ public final class Node: Sendable {
             router: router,
             events: broadcaster,
             hop: hop,
+            utp: utpCore,
             recordChanged: { record in
                 recordBox.value.withLock { $0 = record }
                 if let directory {
@@ -126,6 +133,11 @@ public final class Node: Sendable {
             throw Discv5Error(.bindFailed, "cannot listen on \(configuration.listen): \(error)")
         }
         hop.attach(transport)
+        let prefersIPv6 = transport.localEndpoints.allSatisfy { !$0.isIPv4 }
+        let isSingleFamily = transport.localEndpoints.count == 1
+        utpCore.setEndpointRule { record in
+            try Node.contact(for: record, prefersIPv6: prefersIPv6, isSingleFamily: isSingleFamily)
+        }
         do {
             let seq = (directory?.storedSeq() ?? 0) &+ 1
             let record = try Self.makeRecord(
@@ -161,7 +173,8 @@ public final class Node: Sendable {
                 pending: pending,
                 broadcaster: broadcaster,
                 clock: clock,
-                record: recordBox
+                record: recordBox,
+                utpCore: utpCore
             )
             node.startPersisting()
             logger.info(
@@ -237,6 +250,8 @@ public final class Node: Sendable {
     }
 
     private func performShutdown() async {
+        // New uTP work is refused from here; waiting expectations fail with `closed`.
+        utpCore.close()
         let final = try? await transport.submit { engine, sink in
             let state = engine.shutDown(sink: &sink)
             return (state.records, state.record)
@@ -338,6 +353,12 @@ public final class Node: Sendable {
     /// thread (no hop onto the loop).
     public var transportStatistics: DatagramTransportStatistics {
         transport.statistics
+    }
+
+    /// The built-in uTP-over-TALKREQ service (protocol `utp`): the connection-id handoff for answers
+    /// larger than one TALKRESP. See ``UTPService``.
+    public var utp: UTPService {
+        UTPService(core: utpCore)
     }
 
     /// Whether ``shutdown()`` has begun.

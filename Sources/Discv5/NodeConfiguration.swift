@@ -99,6 +99,10 @@ public struct NodeConfiguration: Sendable {
     /// ``listen``. Default: the transport's defaults, with an 8 MiB receive buffer.
     public var transport = DatagramTransportConfiguration()
 
+    /// The built-in uTP-over-TALKREQ service: expectation lifetime, connection limits, payload size,
+    /// connection settings. Default: ``UTPServiceConfiguration``'s documented defaults.
+    public var utp = UTPServiceConfiguration()
+
     /// Creates a configuration.
     ///
     /// - Parameters:

@@ -5,6 +5,7 @@ import Discv5Core
 import Discv5Crypto
 import ENR
 import Logging
+import UTP
 
 /// The transport's handler: owns the ``Discv5Engine`` on the event loop and does what it says.
 ///
@@ -28,6 +29,7 @@ final class NodeEngine: DatagramHandler {
         var router: TalkRouter
         var events: EventBroadcaster
         var hop: LoopHop
+        var utp: UTPServiceCore
         var recordChanged: @Sendable (ENR) -> Void
     }
 
@@ -52,6 +54,10 @@ final class NodeEngine: DatagramHandler {
     /// The last datagram source and its engine form: consecutive datagrams from one peer (the
     /// common case under load) then cost no address allocation.
     private var lastSource: (UDPEndpoint, NodeEndpoint)?
+    /// The uTP-over-TALKREQ service's connections.
+    let utp: UTPTalkHost
+    /// The wakeup requested from the transport, if any.
+    private var armed: Discv5Instant?
 
     init(clock: NodeClock, links: Links, configuration: NodeConfiguration) {
         self.clock = clock
@@ -60,6 +66,9 @@ final class NodeEngine: DatagramHandler {
         self.talkDeadline = configuration.talkHandlerDeadline
         self.talkCap = max(0, configuration.maximumConcurrentTalkHandlers)
         self.reporter = MetricsReporter(logger: configuration.logger)
+        var seed: UInt64 = 0
+        withUnsafeMutableBytes(of: &seed) { SecureRandom.fill($0) }
+        self.utp = UTPTalkHost(service: links.utp, seed: seed)
     }
 
     // MARK: - Transport callbacks
@@ -68,7 +77,8 @@ final class NodeEngine: DatagramHandler {
         guard let engine, let source = endpoint(of: datagram.source) else { return }
         let now = clock.now()
         engine.handleDatagram(datagram.bytes, from: source, now: now)
-        drain(&sink, now: now)
+        // The wakeup is re-armed once per batch (receiveBatchEnded), not per datagram.
+        drain(&sink, now: now, rearm: false)
     }
 
     private func endpoint(of source: UDPEndpoint) -> NodeEndpoint? {
@@ -80,15 +90,48 @@ final class NodeEngine: DatagramHandler {
     }
 
     func receiveBatchEnded(sink: inout DatagramSink) {
+        if let engine {
+            // Deferred ACK: one STATE per uTP connection per batch, then everything the batch unlocked.
+            let now = clock.now()
+            utp.endBatch(engine: engine, now: now, canSend: sink.isWritable)
+            drain(&sink, now: now)
+        }
         report()
     }
 
     func timerFired(sink: inout DatagramSink) {
+        armed = nil
         guard let engine else { return }
         let now = clock.now()
         engine.handleTimeouts(now: now)
+        utp.pump(engine: engine, now: now, canSend: sink.isWritable)
         drain(&sink, now: now)
         report()
+    }
+
+    func becameWritable(sink: inout DatagramSink) {
+        guard let engine else { return }
+        let now = clock.now()
+        utp.pump(engine: engine, now: now)
+        drain(&sink, now: now)
+    }
+
+    // MARK: - uTP (one hop per call)
+
+    /// Runs `body` with the uTP host, then pumps the multiplexer and performs the engine's actions.
+    ///
+    /// - Throws: ``UTPError`` `closed` before the engine exists; what `body` throws.
+    func withUTP<Result>(
+        sink: inout DatagramSink,
+        _ body: (UTPTalkHost, Discv5Engine, Discv5Instant) throws -> Result
+    ) throws -> Result {
+        guard let engine else { throw UTPError.closed("the node is not running") }
+        let now = clock.now()
+        defer {
+            utp.pump(engine: engine, now: now, canSend: sink.isWritable)
+            drain(&sink, now: now)
+        }
+        return try body(utp, engine, now)
     }
 
     // MARK: - Calls from Node (on the loop)
@@ -185,13 +228,24 @@ final class NodeEngine: DatagramHandler {
             metrics.outgoingHandshakeCount = bookkeeping.outgoingHandshakes
         }
         metrics.pendingOperations = operations.count
+        metrics.utpConnections = utp.connectionCount
+        metrics.utpPacketsReceived = utp.link.packetsReceived
+        metrics.utpPacketsRefused = utp.link.packetsRefused
+        metrics.utpPacketsSent = utp.link.packetsSent
         return metrics
     }
 
     /// Stops taking input: the node is shutting down. Returns the final state to persist.
     func shutDown(sink: inout DatagramSink) -> (records: [ENR], record: ENR?, metrics: NodeMetrics) {
+        if let engine {
+            // Reset every uTP connection while the engine can still send the RESETs.
+            let now = clock.now()
+            utp.shutDown(engine: engine, now: now)
+            drain(&sink, now: now)
+        }
         let result = (tableRecords(onlyLive: true), engine?.localRecord, snapshot())
         isShutDown = true
+        armed = nil
         operations = [:]
         sink.cancelWakeup()
         report()
@@ -201,7 +255,7 @@ final class NodeEngine: DatagramHandler {
     // MARK: - Actions
 
     /// Performs every action the engine has queued, then arms the wakeup at its next deadline.
-    private func drain(_ sink: inout DatagramSink, now: Discv5Instant) {
+    private func drain(_ sink: inout DatagramSink, now: Discv5Instant, rearm: Bool = true) {
         guard let engine else { return }
         while let action = engine.nextAction() {
             switch action {
@@ -222,9 +276,30 @@ final class NodeEngine: DatagramHandler {
                 publish(event)
             }
         }
-        if !isShutDown, let deadline = engine.nextDeadline {
-            sink.scheduleWakeup(at: clock.continuous(deadline))
+        if rearm { self.rearm(&sink, engine: engine) }
+    }
+
+    /// One wakeup for the engine and the uTP multiplexer: the earlier deadline. A wakeup already armed
+    /// no later than that stays (it re-arms when it fires), which saves rescheduling on every packet.
+    private func rearm(_ sink: inout DatagramSink, engine: Discv5Engine) {
+        guard !isShutDown else { return }
+        let deadline: Discv5Instant?
+        switch (engine.nextDeadline, utp.nextDeadline) {
+        case (let a?, let b?): deadline = min(a, b)
+        case (let a?, nil): deadline = a
+        case (nil, let b?): deadline = b
+        case (nil, nil): deadline = nil
         }
+        guard let deadline else {
+            if armed != nil {
+                armed = nil
+                sink.cancelWakeup()
+            }
+            return
+        }
+        if let armed, armed <= deadline { return }
+        armed = deadline
+        sink.scheduleWakeup(at: clock.continuous(deadline))
     }
 
     private func publish(_ event: Discv5Engine.Event) {
@@ -255,6 +330,10 @@ final class NodeEngine: DatagramHandler {
             respond(engine, incoming.token, response: [], protocolID: incoming.protocolID, now: now)
             return
         }
+        if case .utp = route {
+            utp.receive(incoming, engine: engine, now: now)
+            return
+        }
         let request = TalkRequest(
             protocolID: incoming.protocolID,
             payload: incoming.payload,
@@ -263,6 +342,8 @@ final class NodeEngine: DatagramHandler {
             record: engine.routingTable.entry(for: incoming.nodeID)?.record
         )
         switch route {
+        case .utp:
+            return  // answered above
         case .inline(let handler):
             respond(engine, incoming.token, response: handler(request), protocolID: incoming.protocolID, now: now)
         case .async(let handler):
@@ -277,7 +358,11 @@ final class NodeEngine: DatagramHandler {
                 handler: handler,
                 request: request,
                 token: incoming.token,
-                context: TalkContext(deadline: ContinuousClock.now.advanced(by: talkDeadline), logger: logger),
+                context: TalkContext(
+                    deadline: ContinuousClock.now.advanced(by: talkDeadline),
+                    logger: logger,
+                    utp: UTPService(core: links.utp)
+                ),
                 hop: links.hop
             )
         }

@@ -43,6 +43,18 @@ public struct NodeMetrics: Sendable, Hashable {
     public var pendingRequestCount = 0
     /// Handshakes we started that have not completed.
     public var outgoingHandshakeCount = 0
+    /// uTP connections plus pending expectations in the multiplexer.
+    public var utpConnections = 0
+    /// `utp` TALKREQs received (each one uTP packet).
+    public var utpPacketsReceived: UInt64 = 0
+    /// Of those, packets that reached no connection (malformed, or refused by the firewall).
+    public var utpPacketsRefused: UInt64 = 0
+    /// uTP packets sent (each as a no-response TALKREQ).
+    public var utpPacketsSent: UInt64 = 0
+    /// ``UTPService/serve(_:to:)-(Array<UInt8>,_)`` transfers that completed.
+    public var utpServesSucceeded: UInt64 = 0
+    /// Serve transfers that failed (no SYN in time, reset, timeout, source error).
+    public var utpServesFailed: UInt64 = 0
 
     /// Creates zeroed metrics.
     public init() {}

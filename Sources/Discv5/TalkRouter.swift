@@ -10,6 +10,9 @@ public final class TalkRouter: Sendable {
     enum Route: Sendable {
         case async(any TalkProtocolHandler)
         case inline(InlineTalkHandler)
+        /// The node's own uTP-over-TALKREQ service: every packet goes straight to the multiplexer on the
+        /// event loop (an inline route with no closure, no request copy and no table lookup per packet).
+        case utp
     }
 
     private let routes = Mutex<[[UInt8]: Route]>([:])
@@ -35,6 +38,11 @@ public final class TalkRouter: Sendable {
     /// - Throws: ``Discv5Error`` `alreadyRegistered` when the id has a handler.
     public func registerInline(protocolID: [UInt8], _ handler: @escaping InlineTalkHandler) throws {
         try add(.inline(handler), for: protocolID)
+    }
+
+    /// Reserves the `utp` protocol id for the node's built-in uTP service.
+    func registerUTP() throws {
+        try add(.utp, for: UTPTalkLink.protocolID)
     }
 
     /// Removes the handler of a protocol id.

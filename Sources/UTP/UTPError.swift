@@ -134,8 +134,13 @@ public struct UTPError: Error, Hashable, Sendable, CustomStringConvertible {
         UTPError(.connectionLimitReached, what, file: file, line: line)
     }
 
+    /// A connection id is already used with this peer.
+    /// - Parameters:
+    ///   - id: The id.
+    ///   - file: Source file.
+    ///   - line: Source line.
     @inline(never)
-    static func connectionIDInUse(_ id: UInt16, file: String = #fileID, line: Int = #line) -> UTPError {
+    package static func connectionIDInUse(_ id: UInt16, file: String = #fileID, line: Int = #line) -> UTPError {
         UTPError(.connectionIDInUse, "receive id \(id) already in use for this peer", file: file, line: line)
     }
 
@@ -149,8 +154,13 @@ public struct UTPError: Error, Hashable, Sendable, CustomStringConvertible {
         UTPError(.connectionReset, "the peer reset the connection", file: file, line: line)
     }
 
+    /// A connection or expectation ran out of time.
+    /// - Parameters:
+    ///   - what: What timed out.
+    ///   - file: Source file.
+    ///   - line: Source line.
     @inline(never)
-    static func timedOut(_ what: String, file: String = #fileID, line: Int = #line) -> UTPError {
+    package static func timedOut(_ what: String, file: String = #fileID, line: Int = #line) -> UTPError {
         UTPError(.timedOut, what, file: file, line: line)
     }
 

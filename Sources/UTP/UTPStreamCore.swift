@@ -176,6 +176,9 @@ package final class UTPStreamCore: Sendable {
         }
     }
 
+    /// Why the connection ended, once it has (`nil` while it is open).
+    package var closeReason: UTPCloseReason? { self.state.withLock { $0.terminal } }
+
     /// Whether the stream drops what arrives (closed by its owner).
     package var isDiscarding: Bool { self.state.withLock { $0.discarding } }
 

@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: Apache-2.0
+
+import UTP
+
+/// How a node's built-in uTP-over-TALKREQ service runs (``NodeConfiguration/utp``).
+public struct UTPServiceConfiguration: Sendable {
+    /// The largest uTP packet that fits one 1280-byte discv5 packet as the `request` of a `utp` TALKREQ:
+    /// 1173 bytes.
+    ///
+    /// 1280 (discv5 maximum) − 71 (masking IV 16, static header 23, message auth-data 32) − 16 (AES-GCM tag)
+    /// − 1 (message type) − 3 (RLP list header) − 9 (request id, 8 bytes) − 4 (protocol `utp`) − 3 (RLP
+    /// string header of the request) = 1173 (the node's ``Node/maximumTalkRequestSize``, 1176, minus the
+    /// 3-byte protocol id).
+    public static let maximumPacketSize = 1173
+    /// The largest payload per uTP packet: ``maximumPacketSize`` − 20 (uTP header) − 6 (a selective ACK
+    /// extension with its 4-byte mask) = 1147 bytes.
+    public static let maximumPayloadSize = maximumPacketSize - 20 - 6
+    /// Default payload per uTP packet: 1024 bytes. A handshake packet's auth-data is 99 bytes larger than
+    /// an ordinary message's, so a packet of 1024 + 26 bytes still fits (1050 + 99 ≤ 1173) when the session
+    /// must be re-established mid-stream.
+    public static let defaultPayloadSize = 1024
+    /// Default lifetime of an expectation (a connection id handed out, its SYN not yet seen): 20 s.
+    public static let defaultExpectationLifetime: Duration = .seconds(20)
+    /// Default most connections plus pending expectations in total: 1024.
+    public static let defaultMaximumConnections = 1024
+    /// Default most connections plus pending expectations per peer: 16.
+    public static let defaultMaximumConnectionsPerPeer = 16
+
+    /// How long an expectation waits for its SYN before ``UTPExpectation/accept()`` throws
+    /// ``UTPError`` `timedOut`. Default ``defaultExpectationLifetime`` (20 s).
+    public var expectationLifetime: Duration = defaultExpectationLifetime
+    /// Most live connections plus pending expectations in total; past it ``UTPService/expect(from:)`` and
+    /// ``UTPService/connect(connectionID:to:)`` throw ``UTPError`` `connectionLimitReached`. Default
+    /// ``defaultMaximumConnections`` (1024).
+    public var maximumConnections: Int = defaultMaximumConnections
+    /// The same limit per peer (node id and endpoint). Default ``defaultMaximumConnectionsPerPeer`` (16).
+    public var maximumConnectionsPerPeer: Int = defaultMaximumConnectionsPerPeer
+    /// Payload bytes per uTP packet, clamped to 1...``maximumPayloadSize``. Default ``defaultPayloadSize``
+    /// (1024). Overrides ``connection``'s `maxPayloadSize`.
+    public var payloadSize: Int = defaultPayloadSize
+    /// Unread bytes a stream buffers before the node stops reading its connection (whose receive window
+    /// then closes and the sender slows down). Default 1 MiB.
+    public var streamBufferSize: Int = 1 << 20
+    /// The most ``UTPStream/close()`` waits for both directions to end before it resets. Default 10 s.
+    public var closeTimeout: Duration = .seconds(10)
+    /// Settings of every connection (timers, windows, congestion control). Default: the uTP defaults.
+    public var connection = UTPConfiguration()
+
+    /// Creates the default configuration.
+    public init() {}
+
+    /// The multiplexer's settings: the firewall on (a SYN nobody expects is refused with ST_RESET), these
+    /// limits, and the clamped payload size.
+    var multiplexer: UTPMultiplexer<UTPPeer>.Configuration {
+        var configuration = UTPMultiplexer<UTPPeer>.Configuration()
+        configuration.connection = self.connection
+        configuration.connection.maxPayloadSize = self.effectivePayloadSize
+        configuration.maximumConnections = max(0, self.maximumConnections)
+        configuration.maximumConnectionsPerPeer = max(0, self.maximumConnectionsPerPeer)
+        configuration.acceptsUnexpectedConnections = false
+        configuration.refusal = .reset
+        return configuration
+    }
+
+    /// ``payloadSize`` clamped to 1...``maximumPayloadSize``.
+    var effectivePayloadSize: Int {
+        min(max(1, self.payloadSize), Self.maximumPayloadSize)
+    }
+}
