@@ -66,7 +66,8 @@ struct FileTransfer {
         let isLoopback = record.ip?.bytes.first == 127
         var configuration = NodeConfiguration(listen: .ipv4(host: isLoopback ? "127.0.0.1" : "0.0.0.0", port: 0))
         configuration.logger.logLevel = .warning
-        try await Node.withNode(configuration: configuration, privateKey: Secp256k1.PrivateKey()) { node in
+        let node = try await Node.start(configuration: configuration, privateKey: Secp256k1.PrivateKey())
+        do {
             let start = ContinuousClock.now
             let transfer = try await GetDataClient(node: node).getStream(key: Array(name.utf8), from: record)
             guard FileManager.default.createFile(atPath: output, contents: nil),
@@ -85,6 +86,10 @@ struct FileTransfer {
             let elapsed = (ContinuousClock.now - start).components
             let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
             print("\(name): \(transfer.length) bytes in \(String(format: "%.2f", seconds)) s")
+        } catch {
+            await node.shutdown()
+            throw error
         }
+        await node.shutdown()
     }
 }

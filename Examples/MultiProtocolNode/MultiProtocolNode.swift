@@ -29,7 +29,8 @@ struct MultiProtocolNode {
         try server.register(EchoProtocol())
         print("server: \(server.localRecord.text)")
 
-        try await Node.withNode(configuration: configuration, privateKey: Secp256k1.PrivateKey()) { client in
+        let client = try await Node.start(configuration: configuration, privateKey: Secp256k1.PrivateKey())
+        do {
             let peer = server.localRecord
 
             // echo: a plain TALKREQ/TALKRESP.
@@ -55,7 +56,10 @@ struct MultiProtocolNode {
                 to: peer
             )
             print("cx offer  -> \(codes.map(\.description))")
+        } catch {
+            print("failed: \(error)")
         }
+        await client.shutdown()
         await server.shutdown()
     }
 }

@@ -27,7 +27,7 @@ public struct GetDataFileChunks: AsyncSequence, Sendable {
     public init(path: String, length: UInt64, chunkSize: Int = 64 * 1024) {
         self.path = path
         self.length = length
-        self.chunkSize = max(1, chunkSize)
+        self.chunkSize = Swift.max(1, chunkSize)
     }
 
     /// Creates the iterator.
@@ -64,7 +64,7 @@ public struct GetDataFileChunks: AsyncSequence, Sendable {
                 }
                 self.handle = handle
             }
-            let wanted = Int(min(UInt64(self.chunkSize), self.remaining))
+            let wanted = Int(Swift.min(UInt64(self.chunkSize), self.remaining))
             let data = try self.handle?.read(upToCount: wanted) ?? Data()
             guard !data.isEmpty else {
                 try? self.handle?.close()
