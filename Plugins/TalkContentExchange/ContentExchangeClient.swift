@@ -64,7 +64,11 @@ public struct ContentExchangeClient: Sendable {
                 throw error
             }
         default:
-            throw TalkContentExchangeError.make(.unexpectedMessage, offset: 0, "FindContent answered by a non-Content message")
+            throw TalkContentExchangeError.make(
+                .unexpectedMessage,
+                offset: 0,
+                "FindContent answered by a non-Content message"
+            )
         }
     }
 

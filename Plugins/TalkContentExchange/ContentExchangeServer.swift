@@ -104,7 +104,9 @@ public struct ContentExchangeServer: TalkProtocolHandler {
         let peer = UTPPeer(talk)
         let expectation: UTPExpectation
         do {
-            guard context.utp.canAccept(from: peer) else { throw TalkContentExchangeError.make(.rejected, offset: nil, "busy") }
+            guard context.utp.canAccept(from: peer) else {
+                throw TalkContentExchangeError.make(.rejected, offset: nil, "busy")
+            }
             expectation = try context.utp.expect(from: peer)
         } catch {
             let limited = codes.map { $0.isAccepted ? AcceptCode.rateLimited : $0 }
@@ -143,7 +145,9 @@ public struct ContentExchangeServer: TalkProtocolHandler {
             stream?.reset()
             expectation.cancel()
             logger.debug("content exchange: an offered transfer failed", metadata: ["error": "\(error)"])
-            self.onOfferCompleted?(ContentOfferReceipt(peer: peer, acceptedKeys: keys, storedKeys: stored, error: error))
+            self.onOfferCompleted?(
+                ContentOfferReceipt(peer: peer, acceptedKeys: keys, storedKeys: stored, error: error)
+            )
         }
     }
 }

@@ -98,7 +98,13 @@ public struct GetDataClient: Sendable {
             switch try GetDataResponse(decoding: answer) {
             case .inline(let value):
                 permit.release()
-                return GetDataTransfer(length: UInt64(value.count), stream: nil, inlineValue: value, progress: progress, permit: nil)
+                return GetDataTransfer(
+                    length: UInt64(value.count),
+                    stream: nil,
+                    inlineValue: value,
+                    progress: progress,
+                    permit: nil
+                )
             case .notFound:
                 throw TalkGetDataError.make(.notFound, "the peer holds no value under this key")
             case .busy:

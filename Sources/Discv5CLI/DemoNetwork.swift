@@ -54,7 +54,9 @@ final class DemoNetwork: Sendable {
             print("  node \(index) (\(nodes[index].nodeID.hexString.prefix(8))…): found \(count)/\(nodeCount - 1)")
         }
         let discoverySeconds = (ContinuousClock.now - start).seconds
-        print("discovery: \(found.min() ?? 0)...\(found.max() ?? 0) peers per node in \(formatDecimal(discoverySeconds, digits: 2)) s")
+        print(
+            "discovery: \(found.min() ?? 0)...\(found.max() ?? 0) peers per node in \(formatDecimal(discoverySeconds, digits: 2)) s"
+        )
         flushStandardOutput()
 
         // getdata: node 1 serves a large value, the last node fetches it over uTP.
@@ -75,7 +77,9 @@ final class DemoNetwork: Sendable {
             sink: try OutputSink(path: nil, discard: true)
         )
         guard fetched.bytes == UInt64(valueSize), fetched.sha256 == expectedDigest else {
-            throw CLIError.failure("demo: getdata moved \(fetched.bytes) bytes with sha256 \(fetched.sha256), expected \(valueSize) with \(expectedDigest)")
+            throw CLIError.failure(
+                "demo: getdata moved \(fetched.bytes) bytes with sha256 \(fetched.sha256), expected \(valueSize) with \(expectedDigest)"
+            )
         }
         print("getdata: \(fetched.summary) (matches)")
         flushStandardOutput()

@@ -33,7 +33,7 @@ enum Fetch {
                 }
                 progress.update(0, of: transfer.length)
                 let helpers = Self.startHelpers(transfer, progress: progress, showProgress: showProgress, trace: trace)
-                defer { helpers.forEach { $0.cancel() } }
+                defer { for helper in helpers { helper.cancel() } }
                 let hasher = StreamingSHA256()
                 var received: UInt64 = 0
                 for try await chunk in transfer {
