@@ -51,7 +51,7 @@ public struct UTPServiceConfiguration: Sendable {
 
     /// The multiplexer's settings: the firewall on (a SYN nobody expects is refused with ST_RESET), these
     /// limits, and the clamped payload size.
-    var multiplexer: UTPMultiplexer<UTPPeer>.Configuration {
+    package var multiplexer: UTPMultiplexer<UTPPeer>.Configuration {
         var configuration = UTPMultiplexer<UTPPeer>.Configuration()
         configuration.connection = self.connection
         configuration.connection.maxPayloadSize = self.effectivePayloadSize
