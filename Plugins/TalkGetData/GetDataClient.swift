@@ -12,8 +12,12 @@ import UTP
 ///
 /// Transfers to one peer are limited to ``maximumConcurrentTransfersPerPeer`` at a time (further
 /// requests wait for a slot in order), so a burst of gets stays below the responder's per-peer
-/// uTP connection limit. A ``GetDataResponse/busy`` answer is retried ``busyRetries`` times with
-/// a growing pause before it surfaces as ``TalkGetDataError`` `busy`.
+/// uTP connection limit. A closed uTP connection still counts against both nodes' limits for a
+/// short linger (about 2 s), so two more safeguards apply: a ``GetDataResponse/busy`` answer is
+/// retried ``busyRetries`` times with a doubling pause (100 ms, 200 ms, … at most 1 s) before it
+/// surfaces as ``TalkGetDataError`` `busy`, and when this node's own per-peer limit is full the
+/// client waits (polling, at most 10 s, inside the responder's 20 s expectation) before it
+/// connects.
 ///
 /// ```swift
 /// let client = GetDataClient(node: node)
@@ -28,7 +32,7 @@ public struct GetDataClient: Sendable {
     public let maximumLength: UInt64
     /// The most transfers to one peer at a time (default 8).
     public let maximumConcurrentTransfersPerPeer: Int
-    /// How often a `busy` answer is retried (default 5).
+    /// How often a `busy` answer is retried (default 8: about 5.5 s of pauses).
     public let busyRetries: Int
 
     private let limiter: TransferLimiter<NodeID>
@@ -46,7 +50,7 @@ public struct GetDataClient: Sendable {
         protocolID: [UInt8] = GetData.protocolID,
         maximumLength: UInt64 = 1 << 30,
         maximumConcurrentTransfersPerPeer: Int = 8,
-        busyRetries: Int = 5
+        busyRetries: Int = 8
     ) {
         self.node = node
         self.protocolID = protocolID
@@ -90,10 +94,18 @@ public struct GetDataClient: Sendable {
         let payload = try GetDataRequest(key: key).encoded()
         let permit = try await self.limiter.acquire(peer.nodeID)
         var attempt = 0
+        var rejections = 0
         while true {
             let answer = try await self.node.talk(protocol: self.protocolID, payload: payload, to: peer)
             guard !answer.isEmpty else {
-                throw TalkGetDataError.make(.rejected, "the peer answered with an empty TALKRESP")
+                // Empty: the peer does not serve getdata, or its handlers were all busy (it answers
+                // empty past its handler cap). Two quick retries tell the cases apart.
+                rejections += 1
+                guard rejections <= Self.emptyAnswerRetries else {
+                    throw TalkGetDataError.make(.rejected, "the peer answered with an empty TALKRESP")
+                }
+                try await Task.sleep(for: .milliseconds(100 * rejections))
+                continue
             }
             switch try GetDataResponse(decoding: answer) {
             case .inline(let value):
@@ -112,9 +124,10 @@ public struct GetDataClient: Sendable {
                 guard attempt <= self.busyRetries else {
                     throw TalkGetDataError.make(.busy, "the peer stayed busy after \(self.busyRetries) retries")
                 }
-                try await Task.sleep(for: .milliseconds(100 * attempt))
+                // 100 ms, 200 ms, 400 ms, 800 ms, then 1 s: past the ~2 s a closed uTP connection still counts.
+                try await Task.sleep(for: .milliseconds(min(100 << min(attempt - 1, 6), 1000)))
             case .connection(let id, let length):
-                let stream = try await self.node.utp.connect(connectionID: id, to: peer)
+                let stream = try await self.connect(connectionID: id, to: peer)
                 guard length <= self.maximumLength else {
                     // Connect and reset at once, so the responder frees the slot now rather than
                     // when its expectation expires.
@@ -128,4 +141,30 @@ public struct GetDataClient: Sendable {
             }
         }
     }
+
+    /// Opens the stream the responder announced. When this node's own uTP limits toward the peer
+    /// are reached (closed connections still count for a short linger), it waits for a free slot,
+    /// polling every 20 ms for at most ``localSlotTimeout`` — well inside the responder's 20 s
+    /// expectation — and then connects.
+    private func connect(connectionID: UInt16, to peer: ENR) async throws -> UTPStream {
+        let deadline = ContinuousClock.now + Self.localSlotTimeout
+        let utpPeer = UTPPeer(record: peer)
+        while true {
+            if let utpPeer, !self.node.utp.canAccept(from: utpPeer), ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(20))
+                continue
+            }
+            do {
+                return try await self.node.utp.connect(connectionID: connectionID, to: peer)
+            } catch let error as UTPError where error.code == .connectionLimitReached && ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+        }
+    }
+
+    /// How often an empty TALKRESP is retried before it surfaces as `rejected`.
+    static let emptyAnswerRetries = 2
+
+    /// How long ``getStream(key:from:progress:)`` waits for a local uTP slot toward the peer.
+    static let localSlotTimeout: Duration = .seconds(10)
 }

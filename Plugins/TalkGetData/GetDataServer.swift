@@ -2,6 +2,7 @@
 
 import Discv5
 import Logging
+import UTP
 
 /// The responder side of `getdata`: a TALK handler answering ``GetDataRequest``s from a ``GetDataStore``.
 ///
@@ -83,14 +84,19 @@ public struct GetDataServer: TalkProtocolHandler {
             return .busy
         }
         let id: UInt16
-        switch value {
-        case .bytes(let bytes):
-            id = try context.utp.serve(bytes, to: peer)
-        case .file(let path, let size):
-            id = try context.utp.serve(
-                GetDataFileChunks(path: path, length: size, chunkSize: self.fileChunkSize),
-                to: peer
-            )
+        do {
+            switch value {
+            case .bytes(let bytes):
+                id = try context.utp.serve(bytes, to: peer)
+            case .file(let path, let size):
+                id = try context.utp.serve(
+                    GetDataFileChunks(path: path, length: size, chunkSize: self.fileChunkSize),
+                    to: peer
+                )
+            }
+        } catch let error as UTPError where error.code == .connectionLimitReached {
+            // Another request took the last slot between `canAccept` and `serve`.
+            return .busy
         }
         return .connection(id: id, length: value.size)
     }

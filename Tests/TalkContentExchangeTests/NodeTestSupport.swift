@@ -9,7 +9,6 @@ import Testing
 func nodeConfiguration() -> NodeConfiguration {
     var configuration = NodeConfiguration(listen: .ipv4(host: "127.0.0.1", port: 0))
     configuration.logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
-    configuration.engine.table.inboundAdmissionThreshold = 0
     return configuration
 }
 

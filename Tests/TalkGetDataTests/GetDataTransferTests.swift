@@ -115,11 +115,14 @@ struct GetDataTransferTests {
         }
     }
 
-    /// 100 gets of 64 KiB each from one server, all at once from one client: the client keeps at
-    /// most `maximumConcurrentTransfersPerPeer` (8) transfers to the peer in flight, below the
-    /// node's per-peer uTP connection limit, and queues the rest; all must arrive byte-exact.
+    /// 100 gets of 64 KiB each from one server, all at once, from 10 client nodes (10 each).
+    ///
+    /// Why 10 clients: the node allows 16 uTP connections per peer, and a closed connection still
+    /// counts for its ~2 s linger, so one peer can start only about 8 transfers per second with
+    /// another. Each client also keeps at most `maximumConcurrentTransfersPerPeer` (here 4) in
+    /// flight and queues the rest, and retries `busy`. All 100 must arrive byte-exact.
     @Test func hundredConcurrentGetsAllArriveByteExact() async throws {
-        try await withNodes(2) { nodes in
+        try await withNodes(11) { nodes in
             let store = InMemoryGetDataStore()
             var values: [[UInt8]] = []
             for index in 0..<100 {
@@ -128,11 +131,14 @@ struct GetDataTransferTests {
                 values.append(value)
             }
             try nodes[0].register(GetDataServer(store: store))
-            let client = GetDataClient(node: nodes[1])
+            // 4 in flight per client: 40 requests at once stay under the server's cap of 64
+            // concurrent TALK handlers (beyond it a node answers empty at once).
+            let clients = nodes.dropFirst().map { GetDataClient(node: $0, maximumConcurrentTransfersPerPeer: 4) }
             let peer = nodes[0].localRecord
             let results = try await withTimeout(.seconds(120)) {
                 try await withThrowingTaskGroup(of: (Int, [UInt8]).self) { group in
                     for index in 0..<100 {
+                        let client = clients[index % clients.count]
                         group.addTask { (index, try await client.get(key: Array("item-\(index)".utf8), from: peer)) }
                     }
                     var results: [Int: [UInt8]] = [:]
@@ -144,6 +150,28 @@ struct GetDataTransferTests {
             for index in 0..<100 {
                 #expect(results[index] == values[index], "item \(index) differs")
             }
+        }
+    }
+
+    /// One client asking for more concurrent transfers than the peer's limit: its own queue (8 in
+    /// flight) plus `busy` retries let 24 gets complete, just more slowly.
+    @Test func oneClientQueuesBeyondThePerPeerLimit() async throws {
+        try await withNodes(2) { nodes in
+            let value = patternBytes(count: 32 << 10, seed: 9)
+            try nodes[0].register(GetDataServer(store: InMemoryGetDataStore([Array("v".utf8): value])))
+            let client = GetDataClient(node: nodes[1])
+            let peer = nodes[0].localRecord
+            let count = try await withTimeout(.seconds(60)) {
+                try await withThrowingTaskGroup(of: Bool.self) { group in
+                    for _ in 0..<24 {
+                        group.addTask { try await client.get(key: Array("v".utf8), from: peer) == value }
+                    }
+                    var exact = 0
+                    for try await same in group where same { exact += 1 }
+                    return exact
+                }
+            }
+            #expect(count == 24)
         }
     }
 }
