@@ -156,7 +156,8 @@ public struct GetDataClient: Sendable {
             }
             do {
                 return try await self.node.utp.connect(connectionID: connectionID, to: peer)
-            } catch let error as UTPError where error.code == .connectionLimitReached && ContinuousClock.now < deadline {
+            } catch let error as UTPError where error.code == .connectionLimitReached && ContinuousClock.now < deadline
+            {
                 try await Task.sleep(for: .milliseconds(20))
             }
         }
