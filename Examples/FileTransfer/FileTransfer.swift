@@ -49,6 +49,7 @@ struct FileTransfer {
         let node = try await Node.start(configuration: configuration, privateKey: Secp256k1.PrivateKey())
         try node.register(GetDataServer(store: try DirectoryGetDataStore(root: directory)))
         print(node.localRecord.text)
+        fflush(nil)  // A supervisor reading the pipe needs the line now, not at exit.
         // Stop on Ctrl-C: a dispatch signal source resumes the waiting task.
         signal(SIGINT, SIG_IGN)
         let source = DispatchSource.makeSignalSource(signal: SIGINT)
