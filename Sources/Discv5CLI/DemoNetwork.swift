@@ -51,11 +51,15 @@ final class DemoNetwork: Sendable {
 
         let found = try await Self.discover(nodes)
         for (index, count) in found.enumerated() {
-            print("  node \(index) (\(nodes[index].nodeID.hexString.prefix(8))…): found \(count)/\(nodeCount - 1)")
+            print(
+                "  node \(index) (\(nodes[index].nodeID.hexString.prefix(8))…): found \(count.known)/\(nodeCount - 1)"
+                    + " (\(count.live) verified live)"
+            )
         }
+        let known = found.map(\.known)
         let discoverySeconds = (ContinuousClock.now - start).seconds
         print(
-            "discovery: \(found.min() ?? 0)...\(found.max() ?? 0) peers per node in \(formatDecimal(discoverySeconds, digits: 2)) s"
+            "discovery: \(known.min() ?? 0)...\(known.max() ?? 0) peers per node in \(formatDecimal(discoverySeconds, digits: 2)) s"
         )
         flushStandardOutput()
 
@@ -91,7 +95,7 @@ final class DemoNetwork: Sendable {
         let total = (ContinuousClock.now - start).seconds
         let rtt = fetched.rttMilliseconds.map { formatDecimal($0, digits: 2) + " ms" } ?? "n/a"
         print(
-            "summary: \(nodeCount) nodes, each found \(found.min() ?? 0)+ peers; "
+            "summary: \(nodeCount) nodes, each found \(known.min() ?? 0)+ peers; "
                 + "\(formatBytes(fetched.bytes)) at \(formatDecimal(fetched.megabytesPerSecond, digits: 1)) MB/s, "
                 + "RTT \(rtt), retransmissions \(fetched.statistics?.retransmissions ?? 0); "
                 + "total \(formatDecimal(total, digits: 2)) s"
@@ -124,31 +128,42 @@ final class DemoNetwork: Sendable {
         }
     }
 
-    /// Runs rounds of lookups (each node for each other node's id) until every node's table holds
-    /// all others, at most 20 s; returns how many others each node holds.
-    private static func discover(_ nodes: [Node]) async throws -> [Int] {
+    /// How many others one node knows after discovery: in its table (any state) and verified live.
+    struct Found: Sendable {
+        var known = 0
+        var live = 0
+    }
+
+    /// Runs rounds of lookups (each node for another node's id, rotating) until every node's table
+    /// holds all others, at most 20 s; returns how many others each node found.
+    private static func discover(_ nodes: [Node]) async throws -> [Found] {
         let deadline = ContinuousClock.now + .seconds(20)
         var round = 0
         while true {
-            let counts = await withTaskGroup(of: (Int, Int).self) { group in
+            let found = await withTaskGroup(of: (Int, Found).self) { group in
                 for (index, node) in nodes.enumerated() {
                     let target = nodes[(index + 1 + round) % nodes.count].nodeID
                     group.addTask {
                         _ = try? await node.lookup(target: target == node.nodeID ? nodes[0].nodeID : target)
+                        let others = Set(nodes.map(\.nodeID)).subtracting([node.nodeID])
                         let known = Set(await node.tableRecords(onlyLive: false).map(\.nodeID))
-                        return (index, nodes.filter { $0.nodeID != node.nodeID && known.contains($0.nodeID) }.count)
+                        let live = Set(await node.tableRecords(onlyLive: true).map(\.nodeID))
+                        return (
+                            index,
+                            Found(known: others.intersection(known).count, live: others.intersection(live).count)
+                        )
                     }
                 }
-                var counts = [Int](repeating: 0, count: nodes.count)
-                for await (index, count) in group { counts[index] = count }
-                return counts
+                var found = [Found](repeating: Found(), count: nodes.count)
+                for await (index, value) in group { found[index] = value }
+                return found
             }
             round += 1
-            if counts.allSatisfy({ $0 == nodes.count - 1 }) || ContinuousClock.now >= deadline {
-                guard counts.allSatisfy({ $0 > 0 }) else {
-                    throw CLIError.failure("demo: discovery failed, peers found per node: \(counts)")
+            if found.allSatisfy({ $0.known == nodes.count - 1 }) || ContinuousClock.now >= deadline {
+                guard found.allSatisfy({ $0.known > 0 }) else {
+                    throw CLIError.failure("demo: discovery failed, peers found per node: \(found.map(\.known))")
                 }
-                return counts
+                return found
             }
         }
     }
