@@ -37,7 +37,6 @@ final class NodeEngine: DatagramHandler {
     enum TalkOutcome: Sendable {
         case answered
         case failed
-        case deadlineExceeded
     }
 
     private(set) var engine: Discv5Engine?
@@ -47,6 +46,7 @@ final class NodeEngine: DatagramHandler {
     let talkDeadline: Duration
     let talkCap: Int
     private let reporter: MetricsReporter
+    private let talkExecutor = TalkTaskExecutor(label: "discv5.talk")
     private var operations: [OperationID: UInt64] = [:]
     private var counters = NodeMetrics()
     private var tableSize = 0
@@ -58,6 +58,19 @@ final class NodeEngine: DatagramHandler {
     let utp: UTPTalkHost
     /// The wakeup requested from the transport, if any.
     private var armed: Discv5Instant?
+    /// TALKREQs whose async handler has not answered yet, by talk number.
+    private var runningTalks: [UInt64: RunningTalk] = [:]
+    /// Their deadlines, oldest first (every deadline is `talkDeadline` after its start, so the
+    /// order of arrival is the order of expiry). At most `talkCap` entries are live.
+    private var talkDeadlines: [(deadline: Discv5Instant, talk: UInt64)] = []
+    private var nextTalkNumber: UInt64 = 0
+
+    /// A TALKREQ handed to an async handler.
+    private struct RunningTalk {
+        var token: IncomingTalkRequest.Token
+        var protocolID: [UInt8]
+        var task: Task<Void, Never>?
+    }
 
     init(clock: NodeClock, links: Links, configuration: NodeConfiguration) {
         self.clock = clock
@@ -103,6 +116,7 @@ final class NodeEngine: DatagramHandler {
         armed = nil
         guard let engine else { return }
         let now = clock.now()
+        expireTalks(engine, now: now)
         engine.handleTimeouts(now: now)
         utp.pump(engine: engine, now: now, canSend: sink.isWritable)
         drain(&sink, now: now)
@@ -183,22 +197,17 @@ final class NodeEngine: DatagramHandler {
         drain(&sink, now: now)
     }
 
-    /// Answers a TALKREQ whose handler task finished (or missed its deadline).
-    func completeTalk(
-        _ token: IncomingTalkRequest.Token,
-        response: [UInt8],
-        outcome: TalkOutcome,
-        protocolID: [UInt8],
-        sink: inout DatagramSink
-    ) {
+    /// Answers a TALKREQ whose handler task finished, unless its deadline already passed (it
+    /// was answered empty then).
+    func completeTalk(_ talk: UInt64, response: [UInt8], outcome: TalkOutcome, sink: inout DatagramSink) {
+        guard let running = runningTalks.removeValue(forKey: talk) else { return }
         switch outcome {
         case .answered: break
         case .failed: counters.talkHandlerFailed &+= 1
-        case .deadlineExceeded: counters.talkDeadlineExceeded &+= 1
         }
         guard let engine, !isShutDown else { return }
         let now = clock.now()
-        respond(engine, token, response: response, protocolID: protocolID, now: now)
+        respond(engine, running.token, response: response, protocolID: running.protocolID, now: now)
         drain(&sink, now: now)
     }
 
@@ -279,18 +288,15 @@ final class NodeEngine: DatagramHandler {
         if rearm { self.rearm(&sink, engine: engine) }
     }
 
-    /// One wakeup for the engine and the uTP multiplexer: the earlier deadline. A wakeup already armed
+    /// One wakeup for the engine, the uTP multiplexer and the TALK deadlines: the earliest. A wakeup already armed
     /// no later than that stays (it re-arms when it fires), which saves rescheduling on every packet.
     private func rearm(_ sink: inout DatagramSink, engine: Discv5Engine) {
         guard !isShutDown else { return }
-        let deadline: Discv5Instant?
-        switch (engine.nextDeadline, utp.nextDeadline) {
-        case (let a?, let b?): deadline = min(a, b)
-        case (let a?, nil): deadline = a
-        case (nil, let b?): deadline = b
-        case (nil, nil): deadline = nil
+        var earliest = engine.nextDeadline
+        for candidate in [utp.nextDeadline, talkDeadlines.first?.deadline] {
+            if let candidate { earliest = min(earliest ?? candidate, candidate) }
         }
-        guard let deadline else {
+        guard let deadline = earliest else {
             if armed != nil {
                 armed = nil
                 sink.cancelWakeup()
@@ -354,18 +360,44 @@ final class NodeEngine: DatagramHandler {
                 return
             }
             counters.talkHandlersRunning += 1
-            TalkExecution.start(
+            nextTalkNumber &+= 1
+            let talk = nextTalkNumber
+            let deadline = now.advanced(by: talkDeadline)
+            runningTalks[talk] = RunningTalk(token: incoming.token, protocolID: incoming.protocolID)
+            talkDeadlines.append((deadline, talk))
+            runningTalks[talk]?.task = TalkExecution.start(
+                talk,
                 handler: handler,
                 request: request,
-                token: incoming.token,
                 context: TalkContext(
-                    deadline: ContinuousClock.now.advanced(by: talkDeadline),
+                    deadline: clock.continuous(deadline),
                     logger: logger,
                     utp: UTPService(core: links.utp)
                 ),
-                hop: links.hop
+                hop: links.hop,
+                executor: talkExecutor
             )
         }
+    }
+
+    /// Answers every TALKREQ whose handler missed its deadline with an empty TALKRESP and
+    /// cancels the handler. Runs on the event loop's timer, so it holds even when the task
+    /// pool is too busy to run the handlers.
+    private func expireTalks(_ engine: Discv5Engine, now: Discv5Instant) {
+        var expired = 0
+        for entry in talkDeadlines {
+            guard entry.deadline <= now else { break }
+            expired += 1
+            guard let running = runningTalks.removeValue(forKey: entry.talk) else { continue }
+            counters.talkDeadlineExceeded &+= 1
+            running.task?.cancel()
+            logger.debug(
+                "TALK handler missed its deadline; answered empty",
+                metadata: ["protocol": "\(String(decoding: running.protocolID, as: UTF8.self))"]
+            )
+            respond(engine, running.token, response: [], protocolID: running.protocolID, now: now)
+        }
+        talkDeadlines.removeFirst(expired)
     }
 
     /// Sends a TALKRESP; one that does not fit a packet is replaced by an empty one.

@@ -2,69 +2,26 @@
 
 import Discv5Core
 import Logging
-import Synchronization
 
-/// Runs one async TALK handler against its deadline and hands the answer back to the loop.
+/// Runs one async TALK handler as a task and hands the answer back to the event loop.
 ///
-/// Two tasks race: the handler's and a timer's. Whichever finishes first answers (the timer
-/// with an empty TALKRESP, and it cancels the handler). The handler's slot under the
-/// concurrency cap is released only when its task really ends, so a handler that ignores
-/// cancellation still counts against the cap.
+/// The deadline is not enforced here but by the event loop's timer (``NodeEngine``), which
+/// answers empty and cancels this task when it passes, so a starved task pool cannot delay the
+/// answer. The handler's slot under the concurrency cap is released only when its task really
+/// ends, so a handler that ignores cancellation still counts against the cap.
 enum TalkExecution {
-    /// Who answers: the first to claim.
-    private final class Race: Sendable {
-        private struct State {
-            var claimed = false
-            var work: Task<Void, Never>?
-        }
-
-        private let state = Mutex(State())
-
-        func claim() -> Bool {
-            state.withLock { state in
-                defer { state.claimed = true }
-                return !state.claimed
-            }
-        }
-
-        func setWork(_ task: Task<Void, Never>) {
-            let cancelNow = state.withLock { state in
-                state.work = task
-                return state.claimed
-            }
-            if cancelNow { task.cancel() }
-        }
-
-        func cancelWork() {
-            state.withLock { $0.work }?.cancel()
-        }
-    }
-
+    /// Starts the handler's task.
+    ///
+    /// - Returns: The task (the event loop cancels it at the deadline).
     static func start(
+        _ talk: UInt64,
         handler: any TalkProtocolHandler,
         request: TalkRequest,
-        token: IncomingTalkRequest.Token,
         context: TalkContext,
-        hop: LoopHop
-    ) {
-        let race = Race()
-        let protocolID = request.protocolID
-        let timer = Task {
-            try? await Task.sleep(until: context.deadline, clock: .continuous)
-            guard !Task.isCancelled, race.claim() else { return }
-            race.cancelWork()
-            context.logger.debug("TALK handler missed its deadline; answered empty")
-            hop.execute { engine, sink in
-                engine.completeTalk(
-                    token,
-                    response: [],
-                    outcome: .deadlineExceeded,
-                    protocolID: protocolID,
-                    sink: &sink
-                )
-            }
-        }
-        let work = Task {
+        hop: LoopHop,
+        executor: TalkTaskExecutor
+    ) -> Task<Void, Never> {
+        Task(executorPreference: executor) {
             let response: [UInt8]
             let outcome: NodeEngine.TalkOutcome
             do {
@@ -75,21 +32,10 @@ enum TalkExecution {
                 response = []
                 outcome = .failed
             }
-            timer.cancel()
-            let answers = race.claim()
             hop.execute { engine, sink in
-                if answers {
-                    engine.completeTalk(
-                        token,
-                        response: response,
-                        outcome: outcome,
-                        protocolID: protocolID,
-                        sink: &sink
-                    )
-                }
+                engine.completeTalk(talk, response: response, outcome: outcome, sink: &sink)
                 engine.talkHandlerEnded()
             }
         }
-        race.setWork(work)
     }
 }

@@ -134,6 +134,23 @@ extension Discv5Engine {
         pump(now: now)
     }
 
+    /// Changes our record (for example a TCP port or a sub-protocol's key): the edits are applied,
+    /// `seq` goes up by one, the record is re-signed and announced as
+    /// ``Event/localRecordChanged(_:)``. Peers learn the new `seq` from our PINGs and PONGs and
+    /// fetch the record.
+    ///
+    /// - Parameters:
+    ///   - now: The current time.
+    ///   - changes: Edits to the record's pairs.
+    /// - Throws: `ENRError` when the record would exceed 300 bytes or `seq` would overflow; the
+    ///   record is then unchanged.
+    public func updateLocalRecord(now: Discv5Instant, _ changes: (inout ENRBuilder) -> Void) throws {
+        let updated = try machine.localRecord.updated(signingWith: privateKey, changes)
+        machine.updateLocalRecord(updated)
+        emit(.event(.localRecordChanged(updated)))
+        pump(now: now)
+    }
+
     // MARK: - Internals
 
     func startUserRequest(_ request: OutgoingRequest, to contact: NodeContact, now: Discv5Instant) -> OperationID {

@@ -10,13 +10,11 @@ import UTP
 /// streams and re-arms its single timer. Streams reach it through ``UTPSocketDriver`` (one event-loop hop
 /// per call). Confined to the event loop.
 final class UTPEngine: DatagramHandler {
-    /// Most bytes moved from a connection into its stream per delivery.
-    static let maximumDeliveryChunk = 1 << 20
     /// Minimum time between two statistics refreshes of every stream, in nanoseconds.
     static let statisticsInterval: UInt64 = 20_000_000
 
     private var mux: UTPMultiplexer<UDPEndpoint>
-    private var streams: [UTPConnectionHandle: UTPStreamCore] = [:]
+    private var streams = UTPStreamTable()
     private var buffer: [UInt8] = []
     private let origin = ContinuousClock.now
     private var batchNow: UTPInstant?
@@ -75,7 +73,7 @@ final class UTPEngine: DatagramHandler {
         guard !self.isShutDown else { throw UTPError.closed("the socket is closed") }
         let handle = try self.mux.connect(to: peer, now: self.now())
         let core = UTPStreamCore(handle: handle, remote: peer.description, inboundLimit: self.inboundLimit)
-        self.streams[handle] = core
+        self.streams.insert(core)
         self.pump(sink: &sink)
         return core
     }
@@ -97,16 +95,16 @@ final class UTPEngine: DatagramHandler {
     }
 
     func resumeReading(_ handle: UTPConnectionHandle, sink: inout DatagramSink) {
-        self.serviceRead(handle)
+        self.streams.serviceRead(handle, in: &self.mux)
         self.pump(sink: &sink)
     }
 
     func release(_ handle: UTPConnectionHandle, sink: inout DatagramSink) {
-        guard self.streams.removeValue(forKey: handle) != nil else { return }
+        guard self.streams.remove(handle) != nil else { return }
         if let connection = self.mux.connection(handle), !connection.isClosed {
             self.mux.reset(handle, now: self.now())
         }
-        self.serviceRead(handle)
+        self.streams.serviceRead(handle, in: &self.mux)
         self.pump(sink: &sink)
     }
 
@@ -115,7 +113,7 @@ final class UTPEngine: DatagramHandler {
         guard !self.isShutDown else { return }
         self.isShutDown = true
         let now = self.now()
-        for (handle, core) in self.streams {
+        for (handle, core) in self.streams.entries {
             if let connection = self.mux.connection(handle), !connection.isClosed {
                 self.mux.reset(handle, now: now)
             }
@@ -146,7 +144,7 @@ final class UTPEngine: DatagramHandler {
         self.drainEvents()
         if now.nanoseconds &- self.lastStatistics >= Self.statisticsInterval {
             self.lastStatistics = now.nanoseconds
-            for (handle, core) in self.streams { self.refreshStatistics(handle, core) }
+            self.streams.refreshStatistics(in: self.mux)
         }
         self.rearm(sink: &sink)
     }
@@ -171,69 +169,15 @@ final class UTPEngine: DatagramHandler {
             case .accepted(let handle, let peer):
                 let core = UTPStreamCore(handle: handle, remote: peer.description, inboundLimit: self.inboundLimit)
                 if self.acceptQueue.push(core) {
-                    self.streams[handle] = core
+                    self.streams.insert(core)
                 } else {
                     self.mux.reset(handle, now: self.now())
                 }
             case .connection(let handle, let connectionEvent):
-                self.handle(connectionEvent, of: handle)
+                self.streams.handle(connectionEvent, of: handle, in: &self.mux)
             case .expectationExpired:
                 break
             }
         }
-    }
-
-    private func handle(_ event: UTPConnectionEvent, of handle: UTPConnectionHandle) {
-        switch event {
-        case .connected:
-            self.streams[handle]?.markConnected()
-        case .readable, .peerFinished:
-            self.serviceRead(handle)
-        case .writable:
-            if let core = self.streams[handle] {
-                self.refreshStatistics(handle, core)
-                core.signalWritable()
-            }
-        case .closed(let reason):
-            self.serviceRead(handle)
-            if let core = self.streams[handle] {
-                self.refreshStatistics(handle, core)
-                core.terminate(reason, peerFinished: self.readState(handle)?.peerFinished ?? false)
-            }
-        }
-    }
-
-    /// The connection's unread byte count and end-of-stream flag (the snapshot dies before any mutation,
-    /// so reading afterwards does not copy the buffers).
-    private func readState(_ handle: UTPConnectionHandle) -> (readable: Int, peerFinished: Bool)? {
-        guard let connection = self.mux.connection(handle) else { return nil }
-        return (connection.readableBytes, connection.isPeerFinished)
-    }
-
-    private func refreshStatistics(_ handle: UTPConnectionHandle, _ core: UTPStreamCore) {
-        if let statistics = self.mux.connection(handle)?.statistics { core.updateStatistics(statistics) }
-    }
-
-    /// Moves what fits from the connection into its stream; signals the end once everything before the
-    /// peer's FIN was delivered. Bytes for a released stream are dropped, so the connection can be freed.
-    private func serviceRead(_ handle: UTPConnectionHandle) {
-        guard let (readable, peerFinished) = self.readState(handle) else { return }
-        guard let core = self.streams[handle] else {
-            if readable > 0 { _ = self.mux.read(from: handle) }
-            return
-        }
-        var remaining = readable
-        while remaining > 0 {
-            let room = min(core.inboundRoom, Self.maximumDeliveryChunk)
-            guard room > 0 else {
-                core.deliver([], more: true)
-                break
-            }
-            let bytes = self.mux.read(from: handle, maxBytes: room)
-            guard !bytes.isEmpty else { break }
-            remaining -= bytes.count
-            core.deliver(bytes, more: remaining > 0 && room < Self.maximumDeliveryChunk)
-        }
-        if remaining == 0, peerFinished { core.finishInbound() }
     }
 }

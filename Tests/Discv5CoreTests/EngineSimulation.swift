@@ -40,7 +40,8 @@ final class EngineSimulation {
     /// Driver loop iterations so far.
     private(set) var iterations = 0
 
-    /// Builds `count` nodes, node `i` at `10.(i/250).(i%250 + 1)`:30303, keys from `seed`.
+    /// Builds `count` nodes, node `i` at `10.(i/250).(i%250 + 1)`:30303, keys from `seed`; a node's
+    /// record advertises `advertised(i)` when given (a node behind a NAT), else its endpoint.
     init(
         count: Int,
         seed: UInt64,
@@ -48,14 +49,16 @@ final class EngineSimulation {
             baseDelay: 10_000_000,
             jitter: 5_000_000
         ),
-        engineConfiguration: (Int) -> Discv5EngineConfiguration = { _ in Discv5EngineConfiguration() }
+        engineConfiguration: (Int) -> Discv5EngineConfiguration = { _ in Discv5EngineConfiguration() },
+        advertised: (Int) -> NodeEndpoint? = { _ in nil }
     ) throws {
         network = SimulatedNetwork(configuration: configuration, seed: seed)
         for i in 0..<count {
             let key = try TestNodes.key(seed: seed &* 1_000_003 &+ UInt64(i))
             let ip: [UInt8] = [10, UInt8(i / 250), UInt8(i % 250 + 1), 1]
-            let record = try TestNodes.record(key: key, ip: ip)
             let endpoint = NodeEndpoint(ip: IPAddress(bytes: ip)!, port: 30303)
+            let shown = advertised(i) ?? endpoint
+            let record = try TestNodes.record(key: key, ip: shown.ip.bytes, port: shown.port)
             let engine = Discv5Engine(
                 configuration: engineConfiguration(i),
                 privateKey: key,
@@ -76,10 +79,9 @@ final class EngineSimulation {
 
     /// Runs an input on node `i`'s engine and performs its actions.
     @discardableResult
-    func with<T>(_ i: Int, _ body: (Discv5Engine, Discv5Instant) -> T) -> T {
-        let result = body(nodes[i].engine, now)
-        drain(i)
-        return result
+    func with<T, E: Error>(_ i: Int, _ body: (Discv5Engine, Discv5Instant) throws(E) -> T) throws(E) -> T {
+        defer { drain(i) }
+        return try body(nodes[i].engine, now)
     }
 
     /// Performs every pending action of node `i`, as a shell would.

@@ -12,6 +12,7 @@ import UTP
 /// - mode 1 (like Offer): the initiator writes; the handler expects the connection, reads to the end in the
 ///   background and records what it got; answer: `X`.
 /// - mode 2: like 0, but the bytes come from an endless slow source (for vanishing-peer tests).
+/// - mode 3: like 0, but the same bytes come from an async source of 64 KiB chunks, made as they are sent.
 /// Any failure to register answers `0xFF` (declined).
 struct BlobProtocol: TalkProtocolHandler {
     static let id = Array("blob".utf8)
@@ -66,6 +67,8 @@ struct BlobProtocol: TalkProtocolHandler {
                 id = expectation.connectionID
             case 2:
                 id = try context.utp.serve(EndlessChunks(seed: seed), to: peer)
+            case 3:
+                id = try context.utp.serve(TestByteChunks(size: size, seed: seed), to: peer)
             default:
                 return [0xFF]
             }
@@ -94,9 +97,36 @@ struct EndlessChunks: AsyncSequence, Sendable {
     func makeAsyncIterator() -> AsyncIterator { AsyncIterator(seed: self.seed) }
 }
 
+/// ``testBytes(count:seed:)`` in 64 KiB chunks, generated as they are asked for.
+struct TestByteChunks: AsyncSequence, Sendable {
+    typealias Element = [UInt8]
+    let size: Int
+    let seed: UInt64
+
+    struct AsyncIterator: AsyncIteratorProtocol {
+        var remaining: Int
+        var state: UInt64
+
+        mutating func next() async throws -> [UInt8]? {
+            guard self.remaining > 0 else { return nil }
+            let count = Swift.min(self.remaining, 64 << 10)
+            self.remaining -= count
+            return testBytes(count: count, state: &self.state)
+        }
+    }
+
+    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(remaining: self.size, state: self.seed) }
+}
+
 /// Deterministic pseudo-random bytes (SplitMix64).
 func testBytes(count: Int, seed: UInt64) -> [UInt8] {
     var state = seed
+    return testBytes(count: count, state: &state)
+}
+
+/// Deterministic pseudo-random bytes continuing from `state` (chunks of a multiple of 8 bytes concatenate to
+/// the same bytes as one call).
+func testBytes(count: Int, state: inout UInt64) -> [UInt8] {
     var bytes = [UInt8](repeating: 0, count: count)
     bytes.withUnsafeMutableBytes { raw in
         var offset = 0
