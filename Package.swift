@@ -244,7 +244,7 @@ let package = Package(
         .testTarget(
             name: "TalkGetDataTests",
             dependencies: [
-                "TalkGetData", "Discv5", "UTP", "ENR", "Discv5Crypto",
+                "TalkGetData", "Discv5", "Discv5Core", "UTP", "ENR", "Discv5Crypto",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
@@ -252,7 +252,7 @@ let package = Package(
         .testTarget(
             name: "TalkContentExchangeTests",
             dependencies: [
-                "TalkContentExchange", "Discv5", "UTP", "ENR", "Discv5Crypto",
+                "TalkContentExchange", "Discv5", "Discv5Core", "UTP", "ENR", "Discv5Crypto",
                 .product(name: "Logging", package: "swift-log"),
             ],
             resources: [.copy("Vectors")],

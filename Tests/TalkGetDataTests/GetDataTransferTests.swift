@@ -88,6 +88,31 @@ struct GetDataTransferTests {
         }
     }
 
+    @Test func streamShorterThanAnnouncedIsAnErrorNeverSuccess() async throws {
+        try await withNodes(2) { nodes in
+            let actual = patternBytes(count: 50_000, seed: 6)
+            try nodes[0].register(LyingGetDataServer(announced: 50_001, actual: actual))
+            let client = GetDataClient(node: nodes[1])
+            let peer = nodes[0].localRecord
+            let error = await #expect(throws: TalkGetDataError.self) {
+                try await withTimeout(.seconds(30)) { try await client.get(key: [0x01], from: peer) }
+            }
+            #expect(error?.code == .shortTransfer)
+        }
+    }
+
+    @Test func streamLongerThanAnnouncedIsAnError() async throws {
+        try await withNodes(2) { nodes in
+            try nodes[0].register(LyingGetDataServer(announced: 40_000, actual: patternBytes(count: 50_000, seed: 7)))
+            let client = GetDataClient(node: nodes[1])
+            let peer = nodes[0].localRecord
+            let error = await #expect(throws: TalkGetDataError.self) {
+                try await withTimeout(.seconds(30)) { try await client.get(key: [0x01], from: peer) }
+            }
+            #expect(error?.code == .longTransfer)
+        }
+    }
+
     /// The server node shuts down while a large value is in flight: the client throws, it never
     /// returns a short value.
     @Test func serverVanishingMidTransferFailsTheGet() async throws {
