@@ -14,7 +14,9 @@ final class TransferLimiter<Key: Hashable & Sendable>: Sendable {
         var active: [Key: Int] = [:]
         var waiters: [Key: [Waiter]] = [:]
         var nextID: UInt64 = 0
-        /// Waiters cancelled before they were queued (the cancellation handler ran first).
+        /// Acquirers whose continuation is not set up yet.
+        var starting: Set<UInt64> = []
+        /// Those of `starting` that were cancelled meanwhile (the cancellation handler ran first).
         var cancelled: Set<UInt64> = []
     }
 
@@ -32,11 +34,13 @@ final class TransferLimiter<Key: Hashable & Sendable>: Sendable {
         try Task.checkCancellation()
         let id = self.state.withLock { state in
             state.nextID += 1
+            state.starting.insert(state.nextID)
             return state.nextID
         }
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
                 let outcome = self.state.withLock { state -> Bool? in
+                    state.starting.remove(id)
                     if state.cancelled.remove(id) != nil { return false }
                     if state.active[key, default: 0] < self.limit {
                         state.active[key, default: 0] += 1
@@ -54,7 +58,9 @@ final class TransferLimiter<Key: Hashable & Sendable>: Sendable {
         } onCancel: {
             let waiter = self.state.withLock { state -> Waiter? in
                 guard let index = state.waiters[key]?.firstIndex(where: { $0.id == id }) else {
-                    state.cancelled.insert(id)
+                    // Not queued: either not set up yet (then the setup sees this and throws) or
+                    // already granted (then the permit stands and nothing is recorded).
+                    if state.starting.contains(id) { state.cancelled.insert(id) }
                     return nil
                 }
                 return state.waiters[key]?.remove(at: index)
