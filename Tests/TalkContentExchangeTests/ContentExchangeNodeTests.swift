@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 
 import Discv5
+import Discv5Crypto
 import ENR
 import TalkContentExchange
 import Testing
@@ -88,6 +89,37 @@ struct ContentExchangeNodeTests {
             let codes = try await client.offer(items: [(key: [0x05], value: [5])], to: nodes[0].localRecord)
             #expect(codes == [.declined])
             #expect(await store.content(for: [0x05]) == nil)
+        }
+    }
+
+    /// The offering node shuts down while its accepted item is in flight: the receiver reports a
+    /// failed transfer and stores nothing for the cut-off item.
+    @Test func offererVanishingMidStreamStoresNothingPartial() async throws {
+        try await withNodes(1) { nodes in
+            let server = nodes[0]
+            let store = InMemoryContentStore()
+            let (receipts, continuation) = AsyncStream.makeStream(of: ContentOfferReceipt.self)
+            try server.register(ContentExchangeServer(store: store) { continuation.yield($0) })
+            let offerer = try await Node.start(configuration: nodeConfiguration(), privateKey: Secp256k1.PrivateKey())
+            let client = ContentExchangeClient(node: offerer)
+            let big = patternBytes(count: 12 << 20, seed: 8)
+            let peer = server.localRecord
+            let offer = Task { try await client.offer(items: [(key: [0x01], value: big)], to: peer) }
+            // Bounded poll: shut the offerer down once a few hundred uTP packets (~200 KiB of the
+            // 12 MiB) reached the server.
+            let started = try await withTimeout(.seconds(30)) {
+                while await server.metricsSnapshot().utpPacketsReceived < 200 {
+                    try await Task.sleep(for: .milliseconds(5))
+                }
+                return true
+            }
+            #expect(started)
+            await offerer.shutdown()
+            _ = await offer.result
+            let receipt = try await withTimeout(.seconds(30)) { await receipts.first { _ in true } }
+            #expect(receipt?.succeeded == false)
+            #expect(receipt?.storedKeys == [])
+            #expect(await store.content(for: [0x01]) == nil)
         }
     }
 }
