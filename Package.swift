@@ -29,6 +29,8 @@ let package = Package(
         .library(name: "TalkContentExchange", targets: ["TalkContentExchange"]),
         .executable(name: "discv5", targets: ["Discv5CLI"]),
         .executable(name: "udp-blast", targets: ["UDPBlast"]),
+        .executable(name: "multi-protocol-node", targets: ["MultiProtocolNode"]),
+        .executable(name: "file-transfer", targets: ["FileTransfer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -135,9 +137,32 @@ let package = Package(
                 "UTP",
                 "UTPUDP",
                 "DatagramTransport",
+                "TalkGetData",
+                "TalkContentExchange",
+                "COpenSSL",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: strictSettings
+        ),
+
+        // MARK: Examples (built by CI; each an executable with an explicit path)
+        .executableTarget(
+            name: "MultiProtocolNode",
+            dependencies: [
+                "Discv5", "ENR", "Discv5Crypto", "TalkGetData", "TalkContentExchange",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Examples/MultiProtocolNode",
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "FileTransfer",
+            dependencies: [
+                "Discv5", "ENR", "Discv5Crypto", "TalkGetData",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Examples/FileTransfer",
             swiftSettings: strictSettings
         ),
 
@@ -145,12 +170,14 @@ let package = Package(
         // Written only against public API: `packageAccess: false` makes the compiler refuse `package` symbols.
         .target(
             name: "TalkGetData",
+            dependencies: ["Discv5", "UTP", "ENR", .product(name: "Logging", package: "swift-log")],
             path: "Plugins/TalkGetData",
             packageAccess: false,
             swiftSettings: strictSettings
         ),
         .target(
             name: "TalkContentExchange",
+            dependencies: ["Discv5", "UTP", "ENR", .product(name: "Logging", package: "swift-log")],
             path: "Plugins/TalkContentExchange",
             packageAccess: false,
             swiftSettings: strictSettings
@@ -216,12 +243,18 @@ let package = Package(
         ),
         .testTarget(
             name: "TalkGetDataTests",
-            dependencies: ["TalkGetData"],
+            dependencies: [
+                "TalkGetData", "Discv5", "Discv5Core", "UTP", "ENR", "Discv5Crypto",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "TalkContentExchangeTests",
-            dependencies: ["TalkContentExchange"],
+            dependencies: [
+                "TalkContentExchange", "Discv5", "Discv5Core", "UTP", "ENR", "Discv5Crypto",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             resources: [.copy("Vectors")],
             swiftSettings: strictSettings
         ),

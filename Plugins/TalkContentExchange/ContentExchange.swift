@@ -40,6 +40,15 @@ public enum ContentExchange {
     /// goes over uTP.
     public static let maximumInlineContentLength = 2048
 
+    /// The longest content a ``ContentExchangeServer`` answers inline in a `Content` TALKRESP;
+    /// anything longer goes over uTP.
+    ///
+    /// The budget is the one of `getdata` (see `GetData.maximumInlineValueLength`): a TALKRESP
+    /// carries at most about 1177 bytes of response in an ordinary packet and less in a handshake
+    /// packet; `Content.content` costs 2 bytes (message and union selectors) more than the
+    /// content, so 1000 bytes of content leave more than 170 bytes of headroom.
+    public static let maximumInlineResponseContentLength = 1000
+
     /// The longest ENR in a `Content` message's `enrs`: `ByteList[2048]`.
     public static let maximumENRLength = 2048
 

@@ -41,6 +41,12 @@ public struct TalkContentExchangeError: Error, Hashable, Sendable, CustomStringC
         public static let itemTooLarge = Code("itemTooLarge")
         /// A stream carries more items than the decoder expects.
         public static let tooManyItems = Code("tooManyItems")
+        /// A peer answered with a message that does not answer the request (for example a
+        /// Content to an Offer), or sent a response where a request belongs.
+        public static let unexpectedMessage = Code("unexpectedMessage")
+        /// The peer answered with an empty TALKRESP: it does not serve this protocol, its handler
+        /// failed, or it had no uTP connection slot free for us.
+        public static let rejected = Code("rejected")
 
         /// The code's name, for example `truncated`.
         public var description: String { self.name }

@@ -16,7 +16,12 @@
 /// Data     (TALKRESP) = 0x01 || value_length: u16 || value[value_length] value_length ≤ 1000
 ///                     | 0x02 || connection_id: u16 || length: u64          value follows over uTP
 ///                     | 0x03                                               not found
+///                     | 0x04                                               busy: retry later
 /// ```
+///
+/// `0x04` (busy) answers a request for a value too large to send inline when the responder has
+/// no uTP connection slot free for this requester (its per-peer connection limit is reached). The
+/// value may exist; the requester should retry after its own transfers to this peer finished.
 ///
 /// A message is exactly as long as its fields: a decoder rejects missing bytes (`truncated`),
 /// extra bytes (`trailingBytes`), any other tag (`unknownTag`), an empty key (`invalidKeyLength`)
@@ -67,5 +72,6 @@ public enum GetData {
         static let inline: UInt8 = 0x01
         static let connection: UInt8 = 0x02
         static let notFound: UInt8 = 0x03
+        static let busy: UInt8 = 0x04
     }
 }

@@ -5,7 +5,9 @@
 /// The wire format is one of (see ``GetData``):
 /// - `0x01 || value_length: u16 || value`: the value itself, at most ``GetData/maximumInlineValueLength`` bytes;
 /// - `0x02 || connection_id: u16 || length: u64`: the value follows over uTP;
-/// - `0x03`: no value is stored under the key.
+/// - `0x03`: no value is stored under the key;
+/// - `0x04`: the value exists but is too large to answer inline and the responder cannot start
+///   another uTP transfer to this requester right now (its connection limit is reached); ask again later.
 ///
 /// The type is called `GetDataResponse`, not `Data`, so that it never shadows Foundation's `Data`.
 public enum GetDataResponse: Hashable, Sendable {
@@ -18,6 +20,9 @@ public enum GetDataResponse: Hashable, Sendable {
     case connection(id: UInt16, length: UInt64)
     /// No value is stored under the key.
     case notFound
+    /// The responder is busy: the value needs a uTP transfer and no connection slot is free for
+    /// this requester right now. The requester may retry later.
+    case busy
 
     /// The length of the encoding of an inline value of `length` bytes.
     static let inlineHeaderLength = 3
@@ -84,6 +89,11 @@ public enum GetDataResponse: Hashable, Sendable {
                 throw .trailingBytes(offset: 1, count: bytes.count - 1)
             }
             self = .notFound
+        case GetData.Tag.busy:
+            guard bytes.count == 1 else {
+                throw .trailingBytes(offset: 1, count: bytes.count - 1)
+            }
+            self = .busy
         default:
             throw .unknownTag(tag, expected: "a Data response")
         }
@@ -116,6 +126,8 @@ public enum GetDataResponse: Hashable, Sendable {
             return bytes
         case .notFound:
             return [GetData.Tag.notFound]
+        case .busy:
+            return [GetData.Tag.busy]
         }
     }
 }

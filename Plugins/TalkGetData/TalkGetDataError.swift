@@ -30,6 +30,20 @@ public struct TalkGetDataError: Error, Hashable, Sendable, CustomStringConvertib
         public static let invalidKeyName = Code("invalidKeyName")
         /// A ``DirectoryGetDataStore`` root is not an existing directory.
         public static let invalidDirectory = Code("invalidDirectory")
+        /// The responder holds no value under the requested key (a `0x03` response).
+        public static let notFound = Code("notFound")
+        /// The responder had no uTP connection slot free for us (a `0x04` response), also after
+        /// the client's retries.
+        public static let busy = Code("busy")
+        /// The announced value is longer than the client accepts (its `maximumLength`).
+        public static let valueTooLarge = Code("valueTooLarge")
+        /// The uTP stream ended (FIN) before the announced number of bytes arrived.
+        public static let shortTransfer = Code("shortTransfer")
+        /// The uTP stream carried more bytes than announced.
+        public static let longTransfer = Code("longTransfer")
+        /// The responder answered with an empty TALKRESP: it does not serve this protocol, or its
+        /// handler failed.
+        public static let rejected = Code("rejected")
 
         /// The code's name, for example `truncated`.
         public var description: String { self.name }
@@ -171,5 +185,15 @@ extension TalkGetDataError {
             file: file,
             line: line
         )
+    }
+
+    @inline(never)
+    static func make(
+        _ code: Code,
+        _ reason: String,
+        file: String = #fileID,
+        line: UInt = #line
+    ) -> TalkGetDataError {
+        TalkGetDataError(code: code, offset: nil, reason: reason, file: file, line: line)
     }
 }

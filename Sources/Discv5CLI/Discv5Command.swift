@@ -19,7 +19,7 @@ struct Discv5Command: AsyncParsableCommand {
         abstract: "A Node Discovery Protocol v5 node with uTP.",
         subcommands: [
             KeyCommand.self, ENRCommand.self, RunCommand.self, PingCommand.self, FindNodeCommand.self,
-            TalkCommand.self, LookupCommand.self, UTPCatCommand.self,
+            TalkCommand.self, LookupCommand.self, UTPCatCommand.self, GetCommand.self, DemoCommand.self,
         ]
     )
 

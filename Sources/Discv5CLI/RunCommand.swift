@@ -6,6 +6,7 @@ import Discv5Core
 import Discv5Crypto
 import ENR
 import Foundation
+import TalkGetData
 
 /// `discv5 run`: runs a node until SIGINT or SIGTERM.
 struct RunCommand: AsyncParsableCommand {
@@ -49,6 +50,9 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Serve the TALK protocol 'echo', which answers with the request payload.")
     var talkEcho = false
 
+    @Option(name: .long, help: "Serve this directory's files over 'getdata' (key = file name; see 'discv5 get').")
+    var serveDir: String?
+
     func run() async throws {
         // Catch signals first: one that comes while the node starts must still stop it cleanly.
         let signals = TerminationSignals()
@@ -66,6 +70,13 @@ struct RunCommand: AsyncParsableCommand {
         let directory = NodeDataDirectory(path: try dataDirectoryPath())
         configuration.dataDirectory = directory
         let privateKey = try loadKey(directory)
+        let store = try serveDir.map { path throws(CLIError) in
+            do {
+                return try DirectoryGetDataStore(root: path)
+            } catch {
+                throw .badInput("--serve-dir: '\(path)' is not an existing directory")
+            }
+        }
 
         let node: Node
         do {
@@ -74,6 +85,7 @@ struct RunCommand: AsyncParsableCommand {
             throw NodeOptions.cliError(error, doing: "starting the node")
         }
         if talkEcho { try node.register(EchoTalkHandler()) }
+        if let store { try node.register(GetDataServer(store: store)) }
         let record = node.localRecord
         if json {
             printJSON([

@@ -59,6 +59,7 @@ struct GetDataCodecTests {
             ]
         )
         #expect(try GetDataResponse.notFound.encoded() == [0x03])
+        #expect(try GetDataResponse.busy.encoded() == [0x04])
     }
 
     // MARK: Round trips
@@ -74,7 +75,7 @@ struct GetDataCodecTests {
         let responses: [GetDataResponse] = [
             .inline([]), .inline([1, 2, 3]), .inline(Array(repeating: 0x5A, count: 1000)),
             .connection(id: 0, length: 0), .connection(id: 0xFFFF, length: .max), .connection(id: 0x8001, length: 1001),
-            .notFound,
+            .notFound, .busy,
         ]
         for response in responses {
             #expect(try GetDataResponse(decoding: response.encoded()) == response)
@@ -173,10 +174,11 @@ struct GetDataCodecTests {
         #expect(responseError([0x01, 0x00, 0x01, 0xAA, 0xBB]) == .trailingBytes)
         #expect(responseError([0x02, 0x01, 0x02, 0, 0, 0, 0, 0, 0, 0, 5, 0]) == .trailingBytes)
         #expect(responseError([0x03, 0x00]) == .trailingBytes)
+        #expect(responseError([0x04, 0x00]) == .trailingBytes)
     }
 
     @Test func rejectsUnknownTagsAndMessagesReadInTheWrongDirection() {
-        for tag in UInt8(4)...255 {
+        for tag in UInt8(5)...255 {
             #expect(requestError([tag, 0x01, 0x61]) == .unknownTag)
             #expect(responseError([tag, 0x00, 0x00]) == .unknownTag)
         }
