@@ -99,7 +99,10 @@ struct NodeExchangeTests {
     }
 
     @Test func shutdownFailsPendingOperationsWithNodeShutDown() async throws {
-        let node = try await Node.start(configuration: testConfiguration(), privateKey: Secp256k1.PrivateKey())
+        // A long request timeout keeps the ping pending however slowly a loaded machine runs it.
+        var patient = testConfiguration()
+        patient.engine.protocolConfiguration.requestTimeout = .seconds(120)
+        let node = try await Node.start(configuration: patient, privateKey: Secp256k1.PrivateKey())
         // A peer that never answers: a record pointing at a port nobody reads (our own socket
         // answers nothing to itself, so use a closed one from a node we stop).
         let silent = try await Node.start(configuration: testConfiguration(), privateKey: Secp256k1.PrivateKey())
