@@ -44,7 +44,10 @@ struct NodeLifecycleTests {
     }
 
     @Test func cancellingACallerEndsItsWaitAtOnce() async throws {
-        try await withNodes(2) { nodes in
+        // A long request timeout keeps the ping pending however slowly a loaded machine runs it.
+        var patient = testConfiguration()
+        patient.engine.protocolConfiguration.requestTimeout = .seconds(120)
+        try await withNodes(2, configuration: patient) { nodes in
             let silent = nodes[1].localRecord
             await nodes[1].shutdown()
             let ping = Task { try await nodes[0].ping(silent) }
