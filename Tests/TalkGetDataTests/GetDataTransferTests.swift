@@ -23,9 +23,10 @@ struct GetDataTransferTests {
         }
     }
 
-    @Test func largeValueArrivesByteExactOverUTP() async throws {
+    /// The integration figure: 64 MiB over GetData + uTP between two nodes on real UDP.
+    @Test func sixtyFourMebibyteValueArrivesByteExactOverUTP() async throws {
         try await withNodes(2) { nodes in
-            let value = patternBytes(count: 8 << 20, seed: 2)
+            let value = patternBytes(count: 64 << 20, seed: 2)
             try nodes[0].register(GetDataServer(store: InMemoryGetDataStore([Array("big".utf8): value])))
             let client = GetDataClient(node: nodes[1])
             let peer = nodes[0].localRecord
