@@ -89,7 +89,7 @@ public final class Discv5Protocol {
         self.localNodeID = nodeID
         self.localRecord = localRecord
         self.decoder = PacketDecoder(localNodeID: nodeID)
-        self.random = random
+        self.random = BufferedSecureRandom.replacingSystem(random)
         self.findNodeResponder = findNodeResponder
         self.recordLookup = recordLookup
         self.sessions = SessionCache(

@@ -67,9 +67,10 @@ struct RequestTracker {
         guard let request = requests.removeValue(forKey: handle) else { return nil }
         byResponseKey[ResponseKey(peer: request.address, requestID: request.requestID)] = nil
         if let nonce = request.packetNonce, byNonce[nonce] == handle { byNonce[nonce] = nil }
-        if var handles = byPeer[request.address] {
-            handles.remove(handle)
-            byPeer[request.address] = handles.isEmpty ? nil : handles
+        // In place: copying the set out and back would copy it whole on every removal.
+        if let index = byPeer.index(forKey: request.address) {
+            byPeer.values[index].remove(handle)
+            if byPeer.values[index].isEmpty { byPeer.remove(at: index) }
         }
         return request
     }

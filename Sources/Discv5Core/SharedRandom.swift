@@ -13,7 +13,7 @@ struct SharedRandom: RandomNumberGenerator {
     private let source: Source
 
     init(_ generator: any RandomNumberGenerator) {
-        self.source = Source(generator)
+        self.source = Source(BufferedSecureRandom.replacingSystem(generator))
     }
 
     mutating func next() -> UInt64 {

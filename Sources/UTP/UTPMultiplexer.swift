@@ -76,6 +76,18 @@ public struct UTPMultiplexer<Peer: Hashable & Sendable>: Sendable {
             defer { self = .live(connection) }
             return body(&connection)
         }
+
+        /// Whether the slot holds a connection (no copy of it is made).
+        var isLive: Bool {
+            if case .live = self { return true }
+            return false
+        }
+
+        /// The expectation's state, for a pending slot.
+        var pendingState: (sendID: UInt16, expiry: UInt64)? {
+            if case .pending(let sendID, let expiry) = self { return (sendID, expiry) }
+            return nil
+        }
     }
 
     struct Entry: Sendable {
@@ -335,17 +347,16 @@ public struct UTPMultiplexer<Peer: Hashable & Sendable>: Sendable {
             return peer
         }
         while let handle = self.transmitQueue.first {
-            guard let index = self.entries.index(forKey: handle), case .live = self.slotKind(handle) else {
+            guard let index = self.entries.index(forKey: handle), self.entries.values[index].slot.isLive else {
                 self.transmitQueue.removeFirst()
                 self.queued.remove(handle)
                 continue
             }
-            let produced = self.entries.values[index].slot.modifyConnection { $0.pollTransmit(now: now, into: &buffer) }
-            self.drain(handle)
+            let produced = self.modifyAndDrain(handle, at: index) { $0.pollTransmit(now: now, into: &buffer) }
             self.transmitQueue.removeFirst()
             if produced == true {
                 self.transmitQueue.append(handle)
-                return self.entries[handle]?.key.peer
+                return self.entries.values[index].key.peer
             }
             self.queued.remove(handle)
         }
@@ -470,19 +481,35 @@ public struct UTPMultiplexer<Peer: Hashable & Sendable>: Sendable {
 
     /// The kind of a handle's slot, without keeping a copy of its connection alive.
     private func slotKind(_ handle: UTPConnectionHandle) -> SlotKind? {
-        switch self.entries[handle]?.slot {
-        case .live?: return .live
-        case .pending(let sendID, let expiry)?: return .pending(sendID: sendID, expiry: expiry)
-        case nil: return nil
+        guard let index = self.entries.index(forKey: handle) else { return nil }
+        if let (sendID, expiry) = self.entries.values[index].slot.pendingState {
+            return .pending(sendID: sendID, expiry: expiry)
         }
+        return .live
     }
 
     private mutating func withConnection(_ handle: UTPConnectionHandle, _ body: (inout UTPConnection) -> Void) {
         guard let index = self.entries.index(forKey: handle) else { return }
         // Mutated in place through the dictionary's storage: the connection's buffers stay uniquely referenced.
-        guard self.entries.values[index].slot.modifyConnection(body) != nil else { return }
-        self.drain(handle)
+        guard self.modifyAndDrain(handle, at: index, body) != nil else { return }
         self.markDirty(handle)
+    }
+
+    /// Runs `body` on the live connection at `index` in place, then queues the events it raised, all in one
+    /// pass (each pass moves the connection out of its slot and back); `nil` for a pending slot.
+    private mutating func modifyAndDrain<R>(
+        _ handle: UTPConnectionHandle,
+        at index: [UTPConnectionHandle: Entry].Index,
+        _ body: (inout UTPConnection) -> R
+    ) -> R? {
+        var raised: [UTPConnectionEvent] = []
+        let result = self.entries.values[index].slot.modifyConnection { connection in
+            let result = body(&connection)
+            while let event = connection.pollEvent() { raised.append(event) }
+            return result
+        }
+        for event in raised { self.events.append(.connection(handle, event)) }
+        return result
     }
 
     private mutating func drain(_ handle: UTPConnectionHandle) {
