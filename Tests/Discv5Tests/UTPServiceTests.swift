@@ -16,10 +16,12 @@ struct UTPServiceTests {
     func withPair<Result: Sendable>(
         limit: Duration = .seconds(30),
         utp: UTPServiceConfiguration = UTPServiceConfiguration(),
+        configure: (inout NodeConfiguration) -> Void = { _ in },
         _ body: @Sendable @escaping (Node, Node, BlobProtocol) async throws -> Result
     ) async throws -> Result {
         var configuration = testConfiguration()
         configuration.utp = utp
+        configure(&configuration)
         return try await withNodes(2, configuration: configuration) { nodes in
             let blob = BlobProtocol()
             try nodes[1].register(blob)
@@ -137,7 +139,14 @@ struct UTPServiceTests {
     func concurrentTransfers() async throws {
         var utp = UTPServiceConfiguration()
         utp.maximumConnectionsPerPeer = 32
-        try await withPair(limit: .seconds(60), utp: utp) { a, b, _ in
+        // Twenty handlers each build 128 KiB of test data before answering; on a loaded machine in
+        // a debug build the later ones outlive the default 400 ms handler deadline and the node
+        // (correctly) answers them empty. Give them, and the requests, room.
+        let roomy: (inout NodeConfiguration) -> Void = {
+            $0.talkHandlerDeadline = .seconds(20)
+            $0.engine.protocolConfiguration.requestTimeout = .seconds(30)
+        }
+        try await withPair(limit: .seconds(90), utp: utp, configure: roomy) { a, b, _ in
             try await withThrowingTaskGroup(of: Bool.self) { group in
                 for index in 0..<20 {
                     group.addTask {
