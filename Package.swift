@@ -241,10 +241,17 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // Node helpers shared by the plugin test targets (a library, so both can import it).
+        .target(
+            name: "PluginTestSupport",
+            dependencies: ["Discv5", "Discv5Crypto", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/PluginTestSupport",
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "TalkGetDataTests",
             dependencies: [
-                "TalkGetData", "Discv5", "Discv5Core", "UTP", "ENR", "Discv5Crypto",
+                "TalkGetData", "PluginTestSupport", "Discv5", "Discv5Core", "UTP", "ENR", "Discv5Crypto",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
@@ -252,7 +259,7 @@ let package = Package(
         .testTarget(
             name: "TalkContentExchangeTests",
             dependencies: [
-                "TalkContentExchange", "Discv5", "Discv5Core", "UTP", "ENR", "Discv5Crypto",
+                "TalkContentExchange", "PluginTestSupport", "Discv5", "Discv5Core", "UTP", "ENR", "Discv5Crypto",
                 .product(name: "Logging", package: "swift-log"),
             ],
             resources: [.copy("Vectors")],

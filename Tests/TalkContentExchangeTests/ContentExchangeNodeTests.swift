@@ -3,6 +3,7 @@
 import Discv5
 import Discv5Crypto
 import ENR
+import PluginTestSupport
 import TalkContentExchange
 import Testing
 

@@ -6,6 +6,7 @@ import Discv5Crypto
 import ENR
 import Foundation
 import Logging
+import PluginTestSupport
 import TalkGetData
 import Testing
 import UTP

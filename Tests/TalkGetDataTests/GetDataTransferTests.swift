@@ -4,6 +4,7 @@ import Discv5
 import Discv5Crypto
 import ENR
 import Foundation
+import PluginTestSupport
 import Synchronization
 import TalkGetData
 import Testing

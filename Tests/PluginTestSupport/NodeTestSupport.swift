@@ -1,19 +1,20 @@
 // SPDX-License-Identifier: Apache-2.0
 
+// Node helpers shared by the plugin test targets (TalkGetDataTests, TalkContentExchangeTests).
+
 import Discv5
 import Discv5Crypto
 import Logging
-import Testing
 
 /// A configuration for a test node on 127.0.0.1 with an ephemeral port and a silent logger.
-func nodeConfiguration() -> NodeConfiguration {
+public func nodeConfiguration() -> NodeConfiguration {
     var configuration = NodeConfiguration(listen: .ipv4(host: "127.0.0.1", port: 0))
     configuration.logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
     return configuration
 }
 
 /// Starts `count` nodes on 127.0.0.1, runs `body`, and shuts them all down however it ends.
-func withNodes<Result: Sendable>(_ count: Int, _ body: ([Node]) async throws -> Result) async throws -> Result {
+public func withNodes<Result: Sendable>(_ count: Int, _ body: ([Node]) async throws -> Result) async throws -> Result {
     var nodes: [Node] = []
     do {
         for _ in 0..<count {
@@ -29,7 +30,7 @@ func withNodes<Result: Sendable>(_ count: Int, _ body: ([Node]) async throws -> 
 }
 
 /// Runs `body`, failing with ``TimedOut`` when it has not finished within `limit` (a bounded wait).
-func withTimeout<Result: Sendable>(
+public func withTimeout<Result: Sendable>(
     _ limit: Duration,
     _ body: @escaping @Sendable () async throws -> Result
 ) async throws -> Result {
@@ -46,13 +47,14 @@ func withTimeout<Result: Sendable>(
 }
 
 /// A bounded wait ran out.
-struct TimedOut: Error, CustomStringConvertible {
-    let limit: Duration
-    var description: String { "not done within \(self.limit)" }
+public struct TimedOut: Error, CustomStringConvertible {
+    /// The limit that ran out.
+    public let limit: Duration
+    public var description: String { "not done within \(self.limit)" }
 }
 
 /// Deterministic pseudo-random bytes (SplitMix64 in 8-byte blocks): fast enough for many MiB.
-func patternBytes(count: Int, seed: UInt64) -> [UInt8] {
+public func patternBytes(count: Int, seed: UInt64) -> [UInt8] {
     var state = seed
     var bytes = [UInt8](repeating: 0, count: count)
     bytes.withUnsafeMutableBytes { raw in
