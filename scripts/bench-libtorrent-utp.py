@@ -3,14 +3,17 @@
 """libtorrent's uTP on 127.0.0.1: the baseline for scripts/bench-utp.sh, and an interop check of ours.
 
   scripts/bench-libtorrent-utp.py bench [SIZE_MB=200]
-      Two libtorrent sessions (uTP only: TCP off both ways, 4 MiB socket buffers) seed and leech SIZE_MB
-      of random data; prints MiB/s.
+      Two libtorrent sessions on 127.0.0.1 (uTP only: TCP off both ways; 4 MiB socket buffers; 100 ms
+      tick) seed and leech SIZE_MB of random data; prints MiB/s, then one JSON line for the benchmark
+      report: {"name":"libtorrent","bytes":N,"seconds":S,"mib_per_s":R,"utp_only":true,...}.
+      Fails when a peer connection is not uTP.
   scripts/bench-libtorrent-utp.py interop DISCV5_BINARY
       A libtorrent session seeds a small torrent; `discv5 utp-cat --connect` opens a uTP connection to its
       port and sends the 68-byte BitTorrent handshake for the info-hash; passes when libtorrent's handshake
       (same info-hash) comes back over our uTP stream.
 Needs Debian's python3-libtorrent.
 """
+import json
 import os
 import shutil
 import subprocess
@@ -32,6 +35,8 @@ def session(port):
         "enable_lsd": False,
         "enable_upnp": False,
         "enable_natpmp": False,
+        # libtorrent's default tick is 500 ms; uTP timers and rate updates run on it.
+        "tick_interval": 100,
         "send_socket_buffer_size": 4 << 20,
         "recv_socket_buffer_size": 4 << 20,
         "allow_multiple_connections_per_ip": True,
@@ -89,15 +94,27 @@ def bench(size_mb):
         start = time.time()
         handle.connect_peer(("127.0.0.1", port))
         deadline = start + 300
+        seen, utp = 0, True  # peer connections observed, and whether every one was uTP
         while not handle.status().is_seeding:
             if time.time() > deadline:
                 raise SystemExit("libtorrent transfer did not finish in 300 s")
+            peers = handle.get_peer_info()
+            seen += len(peers)
+            utp = utp and all(p.flags & lt.peer_info.utp_socket for p in peers)
             time.sleep(0.01)
         elapsed = time.time() - start
-        peers = handle.get_peer_info()
-        utp = all(p.flags & lt.peer_info.utp_socket for p in peers) if peers else True
+        utp = utp and seen > 0
+        status = handle.status()
+        size = size_mb * 1000000
         print(f"libtorrent {lt.__version__} uTP{'' if utp else ' (NOT all uTP!)'}: {size_mb} MB in {elapsed:.2f} s "
-              f"= {size_mb * 1000000 / elapsed / 1048576:.1f} MiB/s")
+              f"= {size / elapsed / 1048576:.1f} MiB/s")
+        print(json.dumps({
+            "name": "libtorrent", "version": lt.__version__, "bytes": size, "seconds": round(elapsed, 3),
+            "mib_per_s": round(size / elapsed / 1048576, 2), "utp_only": utp,
+            "payload_bytes_downloaded": status.total_payload_download,
+        }))
+        if not utp:
+            raise SystemExit("libtorrent used a connection that is not uTP")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

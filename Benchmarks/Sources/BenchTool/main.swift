@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: Apache-2.0
+
+// The measurements of the benchmark report that are not per-operation timings, each printed as
+// one JSON line per result for Benchmarks/scripts/report.py:
+//
+//   bench-tool loss-sweep [MB=8]   uTP goodput through the simulated network at 0–20 % loss
+//   bench-tool memory [N=2000]     resident bytes per idle discv5 session and per idle uTP connection
+
+import BenchSupport
+import Discv5Core
+import Discv5Testing
+import UTP
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Seconds on the monotonic clock.
+func monotonicSeconds() -> Double {
+    var spec = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &spec)
+    return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
+}
+
+func fail(_ message: String) -> Never {
+    fputs("bench-tool: \(message)\n", stderr)
+    exit(2)
+}
+
+/// Goodput against loss rate: 100 Mbit/s each way, 10 ms one-way delay, losses in both directions.
+func lossSweep(megabytes: Int) {
+    for percent in [0, 1, 2, 5, 10, 15, 20] {
+        let started = monotonicSeconds()
+        let result = transferInMemory(
+            byteCount: megabytes * 1_000_000,
+            network: .init(
+                lossRate: Double(percent) / 100,
+                baseDelay: 10_000_000,
+                bandwidthBytesPerSecond: 12_500_000
+            ),
+            seed: UInt64(percent) + 1,
+            simulatedTimeLimit: 3600
+        )
+        let wall = monotonicSeconds() - started
+        print(
+            #"{"name":"loss","loss_percent":\#(percent),"bytes":\#(result.bytes),"completed":\#(result.completed),"#
+                + #""sim_seconds":\#(result.simulatedSeconds),"mib_per_s":\#(result.simulatedMiBPerSecond),"#
+                + #""datagrams":\#(result.datagramsSent),"lost":\#(result.datagramsLost),"wall_seconds":\#(wall)}"#
+        )
+    }
+}
+
+/// Resident memory of `count` idle sessions on each side of `count` handshakes (2 × count sessions).
+func sessionMemory(count: Int) -> Double {
+    let server = BenchNode(index: 0)
+    let peers = (1...count).map { BenchNode(index: $0) }
+    let now = Discv5Instant(nanoseconds: 1_000_000_000)
+    // One handshake outside the measurement, so lazily built tables and caches are already there.
+    precondition(handshake(from: peers[0], to: server, now: now))
+    let before = residentBytes()
+    for peer in peers.dropFirst() {
+        precondition(handshake(from: peer, to: server, now: now), "handshake failed")
+    }
+    let after = residentBytes()
+    precondition(server.machine.sessionCount == count)
+    withExtendedLifetime(peers) {}
+    return Double(after - before) / Double(2 * (count - 1))
+}
+
+/// Resident memory per idle uTP connection: `count` connected pairs that each exchanged 100 bytes.
+func utpConnectionMemory(count: Int) -> Double {
+    var initiators: [UTPConnection] = []
+    var listeners: [UTPConnection] = []
+    initiators.reserveCapacity(count)
+    listeners.reserveCapacity(count)
+    var datagram: [UInt8] = []
+    datagram.reserveCapacity(2048)
+    let message = [UInt8](repeating: 0x61, count: 100)
+    var readBuffer: [UInt8] = []
+    let now = UTPInstant(nanoseconds: 1_000_000_000)
+    let before = residentBytes()
+    for index in 0..<count {
+        let id = UInt16(truncatingIfNeeded: index * 2)
+        var initiator = UTPConnection(initiatorReceiveID: id, sendID: id &+ 1, initialSequenceNumber: 1, now: now)
+        guard initiator.pollTransmit(now: now, into: &datagram), let syn = try? UTPPacket(decoding: datagram) else {
+            fail("no SYN")
+        }
+        var listener = UTPConnection(
+            acceptingSYN: syn,
+            receiveID: syn.connectionID &+ 1,
+            sendID: syn.connectionID,
+            initialSequenceNumber: 1000,
+            now: now
+        )
+        // Ping-pong until both sides are quiet: SYN-ACK, the message, its ACK.
+        _ = message.withUnsafeBytes { initiator.write($0) }
+        var quiet = false
+        while !quiet {
+            quiet = true
+            while listener.pollTransmit(now: now, into: &datagram) {
+                quiet = false
+                if let packet = try? UTPPacket(decoding: datagram) { initiator.handle(packet, now: now) }
+            }
+            while initiator.pollTransmit(now: now, into: &datagram) {
+                quiet = false
+                if let packet = try? UTPPacket(decoding: datagram) { listener.handle(packet, now: now) }
+            }
+            listener.flushAcks()
+            initiator.flushAcks()
+        }
+        readBuffer.removeAll(keepingCapacity: true)
+        guard listener.read(into: &readBuffer) == message.count else { fail("message not delivered") }
+        while initiator.pollEvent() != nil {}
+        while listener.pollEvent() != nil {}
+        initiators.append(initiator)
+        listeners.append(listener)
+    }
+    let after = residentBytes()
+    withExtendedLifetime((initiators, listeners)) {}
+    return Double(after - before) / Double(2 * count)
+}
+
+let arguments = CommandLine.arguments.dropFirst()
+switch arguments.first {
+case "loss-sweep":
+    guard let megabytes = Int(arguments.dropFirst().first ?? "8"), megabytes > 0 else { fail("MB must be a positive integer") }
+    lossSweep(megabytes: megabytes)
+case "memory":
+    guard let count = Int(arguments.dropFirst().first ?? "2000"), count > 1 else { fail("N must be an integer above 1") }
+    let session = sessionMemory(count: count)
+    let connection = utpConnectionMemory(count: count)
+    print(#"{"name":"memory","count":\#(count),"session_bytes":\#(session),"utp_connection_bytes":\#(connection)}"#)
+default:
+    fail("usage: bench-tool loss-sweep [MB] | memory [N]")
+}
