@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 SWIFT ?= swift
 
-.PHONY: all deps build test lint run clean
+.PHONY: all deps build test lint run bench clean
 
 all: build
 
@@ -19,7 +19,8 @@ test: deps lint
 # Licence headers and formatting (.swift-format, the swift-nio style).
 lint:
 	@scripts/check-license-headers.sh
-	@$(SWIFT) format lint --strict --recursive Package.swift Sources Plugins Examples Tests
+	@$(SWIFT) format lint --strict --recursive Package.swift Sources Plugins Examples Tests \
+		Benchmarks/Package.swift Benchmarks/Sources Benchmarks/Benchmarks
 
 # The main job: a small network in one process (8 nodes on 127.0.0.1: discovery, a 64 MiB getdata
 # transfer over uTP checked by SHA-256, a content-exchange offer) with a summary; release build.
@@ -27,5 +28,10 @@ run: deps
 	$(SWIFT) build -c release --product discv5
 	$$($(SWIFT) build -c release --show-bin-path)/discv5 demo
 
+# The benchmark suite (Benchmarks/, a package of its own) with its baselines measured in the same run: writes
+# Benchmarks/REPORT.md and its SVG charts. About 10 minutes once built; installs python3-libtorrent if missing.
+bench: deps
+	@Benchmarks/run.sh
+
 clean:
-	rm -rf .build
+	rm -rf .build Benchmarks/.build

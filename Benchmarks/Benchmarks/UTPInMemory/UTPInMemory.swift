@@ -45,7 +45,13 @@ let benchmarks: @Sendable () -> Void = {
         let synID: UInt16 = 0x2000
         let firstSequence: UInt16 = 100
         var now = UTPInstant(nanoseconds: 1_000_000_000)
-        let syn = UTPPacket(type: .syn, connectionID: synID, windowSize: 1 << 20, sequenceNumber: firstSequence, ackNumber: 0)
+        let syn = UTPPacket(
+            type: .syn,
+            connectionID: synID,
+            windowSize: 1 << 20,
+            sequenceNumber: firstSequence,
+            ackNumber: 0
+        )
         var receiver = UTPConnection(
             acceptingSYN: syn,
             receiveID: synID &+ 1,

@@ -23,7 +23,10 @@ public struct BenchNode {
         var raw = [UInt8](repeating: 0x24, count: 32)
         withUnsafeBytes(of: UInt32(index + 1).bigEndian) { raw.replaceSubrange(0..<4, with: $0) }
         let key = try! Secp256k1.PrivateKey(rawRepresentation: raw)
-        let ip = IPAddress(bytes: [10, UInt8(truncatingIfNeeded: index >> 16), UInt8(truncatingIfNeeded: index >> 8), UInt8(truncatingIfNeeded: index)])!
+        let ip = IPAddress(bytes: [
+            10, UInt8(truncatingIfNeeded: index >> 16), UInt8(truncatingIfNeeded: index >> 8),
+            UInt8(truncatingIfNeeded: index),
+        ])!
         self.endpoint = NodeEndpoint(ip: ip, port: 30303)
         var builder = ENRBuilder(seq: 1)
         builder.setUDPEndpoint(ip, port: 30303)
@@ -31,9 +34,18 @@ public struct BenchNode {
         var configuration = Discv5Configuration()
         // Benchmarks run handshakes back to back from one address; the WHOAREYOU limiter is a
         // defence against floods, not part of the per-handshake cost measured here.
-        configuration.whoAreYouRateLimit = .init(burst: 1 << 30, refillInterval: .nanoseconds(1), maximumTrackedKeys: 1 << 20)
+        configuration.whoAreYouRateLimit = .init(
+            burst: 1 << 30,
+            refillInterval: .nanoseconds(1),
+            maximumTrackedKeys: 1 << 20
+        )
         configuration.sessionCapacity = 1 << 20
-        self.machine = Discv5Protocol(configuration: configuration, privateKey: key, localRecord: self.record, now: .zero)
+        self.machine = Discv5Protocol(
+            configuration: configuration,
+            privateKey: key,
+            localRecord: self.record,
+            now: .zero
+        )
     }
 }
 

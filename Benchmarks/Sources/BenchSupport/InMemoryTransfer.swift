@@ -15,6 +15,8 @@ public struct InMemoryTransferResult: Sendable {
     public var datagramsLost: Int
     /// Whether every byte arrived and the stream ended cleanly.
     public var completed: Bool
+    /// Why a connection closed before the end, when one did.
+    public var failure: String?
 
     /// Goodput over simulated time in MiB/s.
     public var simulatedMiBPerSecond: Double {
@@ -60,6 +62,7 @@ public func transferInMemory(
     readBuffer.reserveCapacity(1 << 20)
     var datagram: [UInt8] = []
     datagram.reserveCapacity(2048)
+    var failure: String? = "simulated time limit reached"
 
     while now < limit {
         let instant = UTPInstant(nanoseconds: now)
@@ -106,16 +109,23 @@ public func transferInMemory(
                     simulatedSeconds: Double(now - start) / 1e9,
                     datagramsSent: network.statistics.sent,
                     datagramsLost: network.statistics.lost,
-                    completed: true
+                    completed: true,
+                    failure: nil
                 )
             }
-            if receiver!.isClosed { break }
+            if receiver!.isClosed {
+                failure = "receiver: \(receiver!.state)"
+                break
+            }
             receiver!.flushAcks()
             while receiver!.pollTransmit(now: instant, into: &datagram) {
                 network.send(datagram, from: receiverAddress, to: senderAddress, at: now)
             }
         }
-        if sender.isClosed { break }
+        if sender.isClosed {
+            failure = "sender: \(sender.state)"
+            break
+        }
         while sender.pollTransmit(now: instant, into: &datagram) {
             network.send(datagram, from: senderAddress, to: receiverAddress, at: now)
         }
@@ -123,7 +133,10 @@ public func transferInMemory(
         var next = network.nextDeliveryTime ?? .max
         if let deadline = sender.nextDeadline { next = min(next, deadline.nanoseconds) }
         if let deadline = receiver?.nextDeadline { next = min(next, deadline.nanoseconds) }
-        if next == .max { break }
+        if next == .max {
+            failure = "stalled: nothing scheduled"
+            break
+        }
         now = max(now + 1, next)
     }
     return InMemoryTransferResult(
@@ -131,6 +144,7 @@ public func transferInMemory(
         simulatedSeconds: Double(now - start) / 1e9,
         datagramsSent: network.statistics.sent,
         datagramsLost: network.statistics.lost,
-        completed: false
+        completed: false,
+        failure: failure
     )
 }

@@ -4,7 +4,11 @@
 // one JSON line per result for Benchmarks/scripts/report.py:
 //
 //   bench-tool loss-sweep [MB=8]   uTP goodput through the simulated network at 0–20 % loss
-//   bench-tool memory [N=2000]     resident bytes per idle discv5 session and per idle uTP connection
+//   bench-tool memory-sessions [N=2000]   resident bytes per idle discv5 session
+//   bench-tool memory-utp [N=2000]        resident bytes per idle uTP connection
+//
+// Each memory figure needs a process of its own: memory freed by an earlier measurement stays
+// resident in the allocator and would hide the growth of the next one.
 
 import BenchSupport
 import Discv5Core
@@ -25,29 +29,31 @@ func monotonicSeconds() -> Double {
 }
 
 func fail(_ message: String) -> Never {
-    fputs("bench-tool: \(message)\n", stderr)
+    let line = Array("bench-tool: \(message)\n".utf8)
+    _ = line.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
     exit(2)
 }
 
 /// Goodput against loss rate: 100 Mbit/s each way, 10 ms one-way delay, losses in both directions.
 func lossSweep(megabytes: Int) {
-    for percent in [0, 1, 2, 5, 10, 15, 20] {
+    for percent in [0, 0.5, 1, 2, 3, 5, 7.5, 10, 12.5, 15, 17.5, 20] {
         let started = monotonicSeconds()
         let result = transferInMemory(
             byteCount: megabytes * 1_000_000,
             network: .init(
-                lossRate: Double(percent) / 100,
+                lossRate: percent / 100,
                 baseDelay: 10_000_000,
                 bandwidthBytesPerSecond: 12_500_000
             ),
-            seed: UInt64(percent) + 1,
+            seed: UInt64(percent * 10) + 1,
             simulatedTimeLimit: 3600
         )
         let wall = monotonicSeconds() - started
         print(
             #"{"name":"loss","loss_percent":\#(percent),"bytes":\#(result.bytes),"completed":\#(result.completed),"#
                 + #""sim_seconds":\#(result.simulatedSeconds),"mib_per_s":\#(result.simulatedMiBPerSecond),"#
-                + #""datagrams":\#(result.datagramsSent),"lost":\#(result.datagramsLost),"wall_seconds":\#(wall)}"#
+                + #""datagrams":\#(result.datagramsSent),"lost":\#(result.datagramsLost),"wall_seconds":\#(wall),"#
+                + #""failure":"\#(result.failure ?? "")"}"#
         )
     }
 }
@@ -119,19 +125,29 @@ func utpConnectionMemory(count: Int) -> Double {
     }
     let after = residentBytes()
     withExtendedLifetime((initiators, listeners)) {}
+    if CommandLine.arguments.contains("--verbose") {
+        print("UTPConnection inline size \(MemoryLayout<UTPConnection>.stride) B; resident \(before) -> \(after)")
+    }
     return Double(after - before) / Double(2 * count)
 }
 
 let arguments = CommandLine.arguments.dropFirst()
 switch arguments.first {
 case "loss-sweep":
-    guard let megabytes = Int(arguments.dropFirst().first ?? "8"), megabytes > 0 else { fail("MB must be a positive integer") }
+    guard let megabytes = Int(arguments.dropFirst().first ?? "8"), megabytes > 0 else {
+        fail("MB must be a positive integer")
+    }
     lossSweep(megabytes: megabytes)
-case "memory":
-    guard let count = Int(arguments.dropFirst().first ?? "2000"), count > 1 else { fail("N must be an integer above 1") }
-    let session = sessionMemory(count: count)
-    let connection = utpConnectionMemory(count: count)
-    print(#"{"name":"memory","count":\#(count),"session_bytes":\#(session),"utp_connection_bytes":\#(connection)}"#)
+case "memory-sessions":
+    guard let count = Int(arguments.dropFirst().first ?? "2000"), count > 1 else {
+        fail("N must be an integer above 1")
+    }
+    print(#"{"name":"memory-sessions","count":\#(count),"bytes_per_session":\#(sessionMemory(count: count))}"#)
+case "memory-utp":
+    guard let count = Int(arguments.dropFirst().first ?? "2000"), count > 1 else {
+        fail("N must be an integer above 1")
+    }
+    print(#"{"name":"memory-utp","count":\#(count),"bytes_per_connection":\#(utpConnectionMemory(count: count))}"#)
 default:
-    fail("usage: bench-tool loss-sweep [MB] | memory [N]")
+    fail("usage: bench-tool loss-sweep [MB] | memory-sessions [N] | memory-utp [N]")
 }
