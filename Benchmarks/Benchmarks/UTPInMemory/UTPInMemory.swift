@@ -103,4 +103,72 @@ let benchmarks: @Sendable () -> Void = {
         benchmark.stopMeasurement()
         precondition(accepted == benchmark.scaledIterations.count, "DATA packets were not accepted")
     }
+
+    // The same through a UTPMultiplexer, the layer both shells feed: route by (peer, connection
+    // id), deliver, and every 8 packets (one batch of reads) hand the bytes out with
+    // `read(from:)` (an array per batch), flush the delayed ACK and produce it.
+    Benchmark(
+        "uTP multiplexer receive path (per 1024 B DATA packet, read per 8)",
+        configuration: .init(
+            metrics: [.wallClock, .throughput, .mallocCountTotal],
+            scalingFactor: .kilo,
+            maxDuration: .seconds(2)
+        )
+    ) { benchmark in
+        let initiatorPeer = 0
+        var now = UTPInstant(nanoseconds: 1_000_000_000)
+        var initiator = UTPMultiplexer<Int>(seed: 1)
+        var configuration = UTPMultiplexer<Int>.Configuration()
+        configuration.acceptsUnexpectedConnections = true
+        var receiver = UTPMultiplexer<Int>(configuration: configuration, seed: 2)
+        var wire: [UInt8] = []
+        wire.reserveCapacity(2048)
+        var outgoing: [UInt8] = []
+        outgoing.reserveCapacity(2048)
+        _ = try? initiator.connect(to: 1, now: now)
+        guard initiator.pollTransmit(now: now, into: &wire) != nil, let syn = try? UTPPacket(decoding: wire),
+            receiver.handle(datagram: wire[...], from: initiatorPeer, now: now),
+            case .accepted(let handle, _) = receiver.pollEvent(),
+            receiver.pollTransmit(now: now, into: &outgoing) != nil,
+            let synAck = try? UTPPacket(decoding: outgoing)
+        else { fatalError("uTP handshake through the multiplexers failed") }
+        while receiver.pollEvent() != nil {}
+        let payload = [UInt8](repeating: 0xEE, count: 1024)
+        var sequence = syn.sequenceNumber
+        var bytesRead = 0
+        func receiveOne() {
+            sequence &+= 1
+            now = now + .microseconds(10)
+            UTPPacket(
+                type: .data,
+                connectionID: syn.connectionID &+ 1,
+                timestampMicroseconds: now.microsecondTimestamp,
+                timestampDifferenceMicroseconds: 1000,
+                windowSize: 1 << 20,
+                sequenceNumber: sequence,
+                ackNumber: synAck.sequenceNumber,
+                payload: payload[...]
+            ).encode(into: &wire)
+            receiver.handle(datagram: wire[...], from: initiatorPeer, now: now)
+            if sequence % 8 == 0 {
+                bytesRead += receiver.read(from: handle).count
+                receiver.flushAcks()
+                while receiver.pollTransmit(now: now, into: &outgoing) != nil {}
+                while receiver.pollEvent() != nil {}
+            }
+        }
+        for _ in 0..<4096 { receiveOne() }
+        bytesRead = 0
+        let firstSequence = sequence
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            receiveOne()
+        }
+        benchmark.stopMeasurement()
+        bytesRead += receiver.read(from: handle).count
+        precondition(
+            bytesRead >= Int(sequence &- firstSequence) * payload.count - 8 * payload.count,
+            "DATA packets were not delivered"
+        )
+    }
 }
