@@ -69,6 +69,8 @@ log "package-benchmark: codecs, handshakes, uTP in memory"
 
 log "bench-tool: loss sweep and memory"
 timeout 600 "$bench_bin/bench-tool" loss-sweep 8 | tee /dev/stderr >> "$results" || failed "loss-sweep" "bench-tool failed"
+timeout 600 "$bench_bin/bench-tool" trace "$out/sim-trace.csv" 1 | tee /dev/stderr >> "$results" \
+    || failed "sim-trace" "bench-tool failed"
 for kind in sessions utp; do
     timeout 600 "$bench_bin/bench-tool" "memory-$kind" 2000 | tee /dev/stderr >> "$results" \
         || failed "memory-$kind" "bench-tool failed"

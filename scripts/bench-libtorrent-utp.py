@@ -24,6 +24,10 @@ import time
 import libtorrent as lt
 
 
+# peer_info::utp_socket (bit 17 of libtorrent 2.0's peer_flags_t); Debian's binding does not export the name.
+UTP_SOCKET = int(getattr(lt.peer_info, "utp_socket", 1 << 17))
+
+
 def session(port):
     return lt.session({
         "listen_interfaces": f"127.0.0.1:{port}",
@@ -100,7 +104,7 @@ def bench(size_mb):
                 raise SystemExit("libtorrent transfer did not finish in 300 s")
             peers = handle.get_peer_info()
             seen += len(peers)
-            utp = utp and all(p.flags & lt.peer_info.utp_socket for p in peers)
+            utp = utp and all(int(p.flags) & UTP_SOCKET for p in peers)
             time.sleep(0.01)
         elapsed = time.time() - start
         utp = utp and seen > 0

@@ -109,7 +109,7 @@ def nice_ceiling(value):
     if value <= 0:
         return 1
     magnitude = 10 ** len(str(int(value))) / 10
-    for step in (1, 2, 2.5, 5, 10):
+    for step in (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
         if step * magnitude >= value:
             return step * magnitude
     return value
@@ -141,9 +141,9 @@ def line_chart(title, x_label, panels, width=720, panel_height=220):
         for tick in range(6):
             yv = y_max * tick / 5
             out.append(f'<line x1="{left}" y1="{py(yv):.1f}" x2="{left + plot_width}" y2="{py(yv):.1f}" stroke="#eee"/>')
-            out.append(f'<text x="{left - 6}" y="{py(yv) + 4:.1f}" text-anchor="end">{fmt(yv, 1)}</text>')
+            out.append(f'<text x="{left - 6}" y="{py(yv) + 4:.1f}" text-anchor="end">{yv:,.4g}</text>')
             xv = x_max * tick / 5
-            out.append(f'<text x="{px(xv):.1f}" y="{y0 + panel_height + 16}" text-anchor="middle">{fmt(xv, 1)}</text>')
+            out.append(f'<text x="{px(xv):.1f}" y="{y0 + panel_height + 16}" text-anchor="middle">{xv:,.4g}</text>')
         out.append(f'<text x="16" y="{y0 + panel_height / 2}" text-anchor="middle" '
                    f'transform="rotate(-90 16 {y0 + panel_height / 2})">{svg_escape(y_label)}</text>')
         for number, (label, colour, points) in enumerate(series):
@@ -172,7 +172,7 @@ def loss_chart(points):
     )
 
 
-def trace_chart(path):
+def trace_chart(path, title):
     seconds, mib, cwnd, rtt, rto, inflight = [], [], [], [], [], []
     with open(path) as f:
         for row in csv.DictReader(f):
@@ -186,16 +186,17 @@ def trace_chart(path):
             inflight.append(int(row["bytes_in_flight"] or 0) / 1024)
             rtt.append(float(row["rtt_ms"]) if row["rtt_ms"] else None)
             rto.append(float(row["rto_ms"]) if row["rto_ms"] else None)
-    rate = []
+    rate, start = [], 0  # averaged over at least 100 ms, so 10 ms samples do not turn into noise
     for i in range(1, len(seconds)):
-        dt = seconds[i] - seconds[i - 1]
-        if dt > 0:
-            rate.append((seconds[i], (mib[i] - mib[i - 1]) / dt))
+        dt = seconds[i] - seconds[start]
+        if dt >= 0.099:
+            rate.append((seconds[i], (mib[i] - mib[start]) / dt))
+            start = i
     return line_chart(
-        "One 200 MB GetData transfer over uTP-over-discv5 (receiver's view, 50 ms samples)",
-        "seconds since the request",
+        title,
+        "seconds since the start",
         [
-            ("receive rate (MiB/s)", [("rate", "#2ca02c", rate)]),
+            ("MiB/s", [("receive rate (100 ms average)", "#2ca02c", rate)]),
             ("KiB", [("congestion window", "#1f77b4", list(zip(seconds, cwnd))),
                      ("bytes in flight", "#ff7f0e", list(zip(seconds, inflight)))]),
             ("ms", [("smoothed RTT", "#d62728", [(t, v) for t, v in zip(seconds, rtt) if v is not None]),
@@ -357,13 +358,24 @@ def main():
     lines += ["## Congestion window and RTT over one transfer", ""]
     if os.path.exists(trace):
         with open(os.path.join(output_dir, "transfer-trace.svg"), "w") as f:
-            f.write(trace_chart(trace))
+            f.write(trace_chart(trace, "200 MB GetData over uTP-over-discv5, 127.0.0.1 (receiver's view)"))
         lines += ["![cwnd and RTT over one transfer](transfer-trace.svg)", "",
                   "Recorded by `discv5 get --trace` during the 200 MB uTP-over-discv5 transfer above, at the "
-                  "receiving end: its congestion window and bytes in flight are those of its own (ACK) direction; "
-                  "the RTT is what it measures.", ""]
+                  "receiving end: its congestion window and bytes in flight belong to its own direction, which "
+                  "carries only ACKs, and its RTT estimate comes from the few packets it sent itself. The "
+                  "sender's side follows, from a simulated transfer.", ""]
     else:
         lines += ["not recorded (the uTP-over-discv5 transfer failed)", ""]
+    sim_trace = os.path.join(results_dir, "sim-trace.csv")
+    sim = first(records, "sim-trace")
+    if os.path.exists(sim_trace) and ok(sim):
+        with open(os.path.join(output_dir, "sim-trace.svg"), "w") as f:
+            f.write(trace_chart(sim_trace, f"Sender of 8 MB over uTP, simulated 100 Mbit/s, 10 ms, {sim['loss_percent']:g} % loss"))
+        lines += ["![sender cwnd and RTT, simulated](sim-trace.svg)", "",
+                  "The sending side, where the congestion window lives: two `UTPConnection`s through "
+                  f"`SimulatedNetwork` with {sim['loss_percent']:g} % loss each way "
+                  f"(`bench-tool trace sim-trace.csv {sim['loss_percent']:g}`); "
+                  f"{fmt(sim['mib_per_s'], 2)} MiB/s over {fmt(sim['sim_seconds'], 2)} simulated seconds.", ""]
 
     # How.
     lines += ["## How each figure was produced", "",
@@ -376,7 +388,8 @@ def main():
               "- uTP over discv5, its blast and the trace: `BENCH_TRACE=trace.csv BENCH_RAW=0 scripts/bench-getdata.sh 200`.",
               "- libtorrent: `/usr/bin/python3 scripts/bench-libtorrent-utp.py bench 200` (two sessions on 127.0.0.1, "
               "uTP only, 4 MiB socket buffers, 100 ms tick).",
-              "- Concurrent: `scripts/bench-concurrent.sh 1000 1` when present.", ""]
+              "- Concurrent: `scripts/bench-concurrent.sh 1000 1` when present.",
+              "- Simulated sender trace: `bench-tool trace sim-trace.csv 1`.", ""]
     failures = [r for rs in records.values() for r in rs if r.get("failed")]
     if failures:
         lines += ["## Steps that failed", ""] + [f"- {r['name']}: {r.get('error', '')}" for r in failures] + [""]

@@ -33,12 +33,17 @@ public struct InMemoryTransferResult: Sendable {
 ///   - network: Loss, delay and bandwidth of the simulated path (both directions).
 ///   - seed: The network's random seed.
 ///   - simulatedTimeLimit: Give up after this much simulated time (seconds).
+///   - sampleInterval: How often (simulated seconds) to call `sample`.
+///   - sample: Called with the simulated seconds since the start, the bytes received so far and the
+///     sender's statistics (congestion window, RTT, bytes in flight).
 /// - Returns: What was transferred.
 public func transferInMemory(
     byteCount: Int,
     network configuration: SimulatedNetwork<Int>.Configuration,
     seed: UInt64,
-    simulatedTimeLimit: Double = 600
+    simulatedTimeLimit: Double = 600,
+    sampleInterval: Double = 0.01,
+    sample: ((Double, Int, UTPStatistics) -> Void)? = nil
 ) -> InMemoryTransferResult {
     let senderAddress = 0
     let receiverAddress = 1
@@ -63,9 +68,15 @@ public func transferInMemory(
     var datagram: [UInt8] = []
     datagram.reserveCapacity(2048)
     var failure: String? = "simulated time limit reached"
+    let sampleStep = UInt64(sampleInterval * 1e9)
+    var nextSample = now
 
     while now < limit {
         let instant = UTPInstant(nanoseconds: now)
+        if let sample, now >= nextSample {
+            sample(Double(now - start) / 1e9, received, sender.statistics)
+            nextSample += sampleStep * ((now - nextSample) / sampleStep + 1)
+        }
         // Deliver what is due.
         for delivery in network.deliverDue(now: now) {
             guard let packet = try? UTPPacket(decoding: delivery.bytes) else { continue }
@@ -133,6 +144,7 @@ public func transferInMemory(
         var next = network.nextDeliveryTime ?? .max
         if let deadline = sender.nextDeadline { next = min(next, deadline.nanoseconds) }
         if let deadline = receiver?.nextDeadline { next = min(next, deadline.nanoseconds) }
+        if sample != nil { next = min(next, nextSample) }
         if next == .max {
             failure = "stalled: nothing scheduled"
             break

@@ -4,6 +4,7 @@
 // one JSON line per result for Benchmarks/scripts/report.py:
 //
 //   bench-tool loss-sweep [MB=8]   uTP goodput through the simulated network at 0–20 % loss
+//   bench-tool trace FILE.csv [LOSS%=1]  the sender's cwnd and RTT every 10 ms over a simulated 8 MB transfer
 //   bench-tool memory-sessions [N=2000]   resident bytes per idle discv5 session
 //   bench-tool memory-utp [N=2000]        resident bytes per idle uTP connection
 //
@@ -56,6 +57,36 @@ func lossSweep(megabytes: Int) {
                 + #""failure":"\#(result.failure ?? "")"}"#
         )
     }
+}
+
+/// The sender's side of one simulated transfer, in the columns of `discv5 get --trace`.
+func trace(path: String, lossPercent: Double) {
+    guard let file = fopen(path, "w") else { fail("cannot create \(path)") }
+    defer { fclose(file) }
+    fputs("seconds,bytes,cwnd,rtt_ms,rto_ms,bytes_in_flight,retransmissions,timeouts\n", file)
+    let result = transferInMemory(
+        byteCount: 8_000_000,
+        network: .init(lossRate: lossPercent / 100, baseDelay: 10_000_000, bandwidthBytesPerSecond: 12_500_000),
+        seed: 7,
+        simulatedTimeLimit: 3600
+    ) { seconds, received, statistics in
+        let rtt = statistics.smoothedRTT.map { "\(milliseconds($0))" } ?? ""
+        fputs(
+            "\(seconds),\(received),\(statistics.congestionWindow),\(rtt),"
+                + "\(milliseconds(statistics.retransmissionTimeout)),\(statistics.bytesInFlight),"
+                + "\(statistics.retransmissions),\(statistics.timeouts)\n",
+            file
+        )
+    }
+    print(
+        #"{"name":"sim-trace","loss_percent":\#(lossPercent),"completed":\#(result.completed),"#
+            + #""sim_seconds":\#(result.simulatedSeconds),"mib_per_s":\#(result.simulatedMiBPerSecond)}"#
+    )
+}
+
+func milliseconds(_ duration: Duration) -> Double {
+    let (seconds, attoseconds) = duration.components
+    return Double(seconds) * 1000 + Double(attoseconds) / 1e15
 }
 
 /// Resident memory of `count` idle sessions on each side of `count` handshakes (2 × count sessions).
@@ -138,6 +169,12 @@ case "loss-sweep":
         fail("MB must be a positive integer")
     }
     lossSweep(megabytes: megabytes)
+case "trace":
+    guard let path = arguments.dropFirst().first else { fail("trace needs FILE.csv") }
+    guard let loss = Double(arguments.dropFirst(2).first ?? "1"), (0..<100).contains(loss) else {
+        fail("LOSS% must be a number from 0 to 100")
+    }
+    trace(path: path, lossPercent: loss)
 case "memory-sessions":
     guard let count = Int(arguments.dropFirst().first ?? "2000"), count > 1 else {
         fail("N must be an integer above 1")
@@ -149,5 +186,5 @@ case "memory-utp":
     }
     print(#"{"name":"memory-utp","count":\#(count),"bytes_per_connection":\#(utpConnectionMemory(count: count))}"#)
 default:
-    fail("usage: bench-tool loss-sweep [MB] | memory-sessions [N] | memory-utp [N]")
+    fail("usage: bench-tool loss-sweep [MB] | trace FILE.csv [LOSS%] | memory-sessions [N] | memory-utp [N]")
 }
