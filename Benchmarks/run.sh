@@ -7,7 +7,8 @@
 #      the same datagram sizes), libtorrent's uTP (200 MB), and 1000 concurrent 1 MB transfers over discv5
 #      (scripts/bench-concurrent.sh, when present).
 # Every measurement appends one JSON line to Benchmarks/results/results.jsonl; a failed step is recorded
-# and the rest still runs. Installs python3-libtorrent when it is missing. Usage: Benchmarks/run.sh [SIZE_MB=200]
+# and the rest still runs. Installs python3-libtorrent when it is missing.
+# Usage: Benchmarks/run.sh [SIZE_MB=200]; BENCH_ROUNDS=N interleaved rounds of the 200 MB transfers (default 3).
 set -uo pipefail
 size_mb=${1:-200}
 cd "$(dirname "$0")/.."
@@ -76,9 +77,16 @@ for kind in sessions utp; do
         || failed "memory-$kind" "bench-tool failed"
 done
 
-step utp-raw scripts/bench-utp.sh "$size_mb" 47310
-BENCH_TRACE="$out/trace.csv" BENCH_RAW=0 step utp-discv5 scripts/bench-getdata.sh "$size_mb" 47320
-step libtorrent /usr/bin/python3 scripts/bench-libtorrent-utp.py bench "$size_mb"
+# Interleaved rounds, so a burst of load from elsewhere hits every contender alike; the report takes medians.
+rounds=${BENCH_ROUNDS:-3}
+for round in $(seq "$rounds"); do
+    log "loopback round $round of $rounds"
+    step utp-raw scripts/bench-utp.sh "$size_mb" 47310
+    trace=""
+    [ "$round" -eq 1 ] && trace="$out/trace.csv"
+    BENCH_TRACE="$trace" BENCH_RAW=0 step utp-discv5 scripts/bench-getdata.sh "$size_mb" 47320
+    step libtorrent /usr/bin/python3 scripts/bench-libtorrent-utp.py bench "$size_mb"
+done
 if [ -x scripts/bench-concurrent.sh ]; then
     step concurrent scripts/bench-concurrent.sh 1000 1
 else

@@ -75,6 +75,18 @@ def first(records, name):
     return found[0] if found else None
 
 
+def median(records, name):
+    """The successful run with the median rate, with the rates of all runs; else the first (failed) record."""
+    found = records.get(name) or []
+    good = sorted((r for r in found if ok(r)), key=lambda r: r["mib_per_s"])
+    if not good:
+        return found[0] if found else None
+    chosen = dict(good[(len(good) - 1) // 2])
+    chosen["all_rates"] = [r["mib_per_s"] for r in found if ok(r)]
+    chosen["failed_runs"] = sum(1 for r in found if not ok(r))
+    return chosen
+
+
 def ok(record):
     return record is not None and not record.get("failed") and not record.get("not_run")
 
@@ -213,7 +225,8 @@ def main():
     records = load(results_dir)
     benches = load_benchmarks(results_dir)
     machine = first(records, "machine") or {}
-    raw, discv5, lt, conc = (first(records, n) for n in ("utp-raw", "utp-discv5", "libtorrent", "concurrent"))
+    raw, discv5, lt = (median(records, n) for n in ("utp-raw", "utp-discv5", "libtorrent"))
+    conc = first(records, "concurrent")
     sessions_memory, utp_memory = first(records, "memory-sessions"), first(records, "memory-utp")
     losses = records.get("loss", [])
 
@@ -274,6 +287,13 @@ def main():
               "| Transfer | MiB/s | × libtorrent | datagrams/s | raw UDP blast, same size | × blast (bytes) | × blast (datagrams) |",
               "|---|---|---|---|---|---|---|"]
 
+    def runs(record):
+        rates = record.get("all_rates", [])
+        text = f"(median of {', '.join(fmt(r) for r in rates)})" if len(rates) > 1 else ""
+        if record.get("failed_runs"):
+            text += f" ({record['failed_runs']} failed)"
+        return text
+
     def loop_row(label, record, payload_note):
         if not ok(record):
             state = "failed" if record and record.get("failed") else "not run"
@@ -282,14 +302,14 @@ def main():
         blast = record.get("blast_mib_per_s")
         dps = record.get("datagrams_per_s")
         blast_dps = record.get("blast_datagrams_per_s")
-        return (f"| {label} | {fmt(rate)} | {fmt(ratio(rate, lt_rate), 2)} | {fmt(dps, 0)} {payload_note} | "
+        return (f"| {label} | {fmt(rate)} {runs(record)} | {fmt(ratio(rate, lt_rate), 2)} | {fmt(dps, 0)} {payload_note} | "
                 f"{fmt(blast)} MiB/s, {fmt(blast_dps, 0)} datagrams/s ({record.get('blast_size')} B) | "
                 f"{fmt(ratio(rate, blast), 2)} | {fmt(ratio(dps, blast_dps), 2)} |")
 
     lines.append(loop_row("uTP over raw UDP (`discv5 utp-cat`, 200 MB, 1400-byte payloads)", raw, "(DATA)"))
     lines.append(loop_row("uTP over discv5 (`discv5 get`, 200 MB GetData, 1024-byte payloads)", discv5, "(DATA)"))
     if ok(lt):
-        lines.append(f"| libtorrent {lt.get('version', '')} uTP (200 MB torrent, uTP only) | {fmt(lt_rate)} | 1.00 | | | | |")
+        lines.append(f"| libtorrent {lt.get('version', '')} uTP (200 MB torrent, uTP only) | {fmt(lt_rate)} {runs(lt)} | 1.00 | | | | |")
     else:
         lines.append(f"| libtorrent uTP | {'failed' if lt and lt.get('failed') else 'not run'} | | | | | |")
     if conc_ok:
@@ -298,11 +318,15 @@ def main():
                      f"{fmt(ratio(conc.get('mib_per_s'), lt_rate), 2)} | | | | |")
     else:
         lines.append("| 1000 × 1 MB concurrent over discv5 | not run (`scripts/bench-concurrent.sh` absent or failed) | | | | | |")
+    rounds = max(len(r.get("all_rates", [])) for r in (raw or {}, discv5 or {}, lt or {}))
+    if rounds > 1:
+        lines += ["", f"The 200 MB transfers ran in {rounds} interleaved rounds; each row shows the run with the "
+                  "median rate (its datagram and blast figures are from that run) and the rates of all runs."]
     lines += ["", "Datagram rates of the transfers count DATA packets only (bytes ÷ payload size ÷ seconds); "
               "ACKs travel the other way. The blast is `udp-blast` (one sender, one receiver, "
               "both NIO event loops) with datagrams the size of the transfer's DATA packets.", ""]
     if ok(discv5):
-        lines += [f"discv5 transfer: smoothed RTT at the end {fmt(discv5.get('rtt_ms'), 2)} ms, "
+        lines += [f"discv5 transfer (median run): smoothed RTT at the end {fmt(discv5.get('rtt_ms'), 2)} ms, "
                   f"{discv5.get('retransmissions')} retransmissions.", ""]
 
     # Micro-benchmarks.
