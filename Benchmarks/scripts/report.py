@@ -88,7 +88,8 @@ def median(records, name):
 
 
 def ok(record):
-    return record is not None and not record.get("failed") and not record.get("not_run")
+    # "failed": true marks a step that failed; the concurrent result uses "failed" for a count.
+    return record is not None and record.get("failed") is not True and not record.get("not_run")
 
 
 def fmt(value, digits=1):
@@ -258,7 +259,7 @@ def main():
     discv5_rate = discv5["mib_per_s"] if ok(discv5) else None
     conc_ok = ok(conc)
     conc_ratio = ratio(conc.get("mib_per_s"), discv5_rate) if conc_ok else None
-    conc_all = conc_ok and conc.get("completed") == conc.get("transfers") and not conc.get("failed")
+    conc_all = conc_ok and conc.get("completed") == conc.get("transfers") and not conc.get("failed")  # a count here
     idle = utp_memory["bytes_per_connection"] if ok(utp_memory) else None
     lines += ["## Targets", "", "| Target | Measured | Result |", "|---|---|---|"]
     lines.append(f"| uTP over raw UDP, 200 MB ≥ 1.0 × libtorrent uTP (stretch 1.3×) | "
@@ -271,7 +272,7 @@ def main():
                      f"{conc.get('completed')}/{conc.get('transfers')} completed, {fmt(conc_ratio, 2)} × | {conc_verdict} |")
     else:
         lines.append("| 1000 × 1 MB concurrent over discv5: all complete, aggregate ≥ 0.8 × single stream | "
-                     f"not run{' (failed)' if conc and conc.get('failed') else ''} | not measured |")
+                     f"not run{' (failed)' if conc and conc.get('failed') is True else ''} | not measured |")
     lines.append(f"| Allocations on the uTP receive path ≤ 2 per DATA packet (steady state; `UTPMultiplexer`) | "
                  f"{fmt(receive['mallocs'] if receive else None, 2)} | "
                  f"{verdict(receive['mallocs'] if receive else None, 2, smaller_is_better=True)} |")
@@ -296,7 +297,7 @@ def main():
 
     def loop_row(label, record, payload_note):
         if not ok(record):
-            state = "failed" if record and record.get("failed") else "not run"
+            state = "failed" if record and record.get("failed") is True else "not run"
             return f"| {label} | {state} | | | | | |"
         rate = record["mib_per_s"]
         blast = record.get("blast_mib_per_s")
@@ -311,7 +312,7 @@ def main():
     if ok(lt):
         lines.append(f"| libtorrent {lt.get('version', '')} uTP (200 MB torrent, uTP only) | {fmt(lt_rate)} {runs(lt)} | 1.00 | | | | |")
     else:
-        lines.append(f"| libtorrent uTP | {'failed' if lt and lt.get('failed') else 'not run'} | | | | | |")
+        lines.append(f"| libtorrent uTP | {'failed' if lt and lt.get('failed') is True else 'not run'} | | | | | |")
     if conc_ok:
         lines.append(f"| {conc.get('transfers')} × {fmt(conc.get('bytes', 0) / max(conc.get('transfers', 1), 1) / 1e6, 0)} MB "
                      f"concurrent over discv5 (aggregate) | {fmt(conc.get('mib_per_s'))} | "
@@ -414,7 +415,7 @@ def main():
               "uTP only, 4 MiB socket buffers, 100 ms tick).",
               "- Concurrent: `scripts/bench-concurrent.sh 1000 1` when present.",
               "- Simulated sender trace: `bench-tool trace sim-trace.csv 1`.", ""]
-    failures = [r for rs in records.values() for r in rs if r.get("failed")]
+    failures = [r for rs in records.values() for r in rs if r.get("failed") is True]
     if failures:
         lines += ["## Steps that failed", ""] + [f"- {r['name']}: {r.get('error', '')}" for r in failures] + [""]
     with open(os.path.join(output_dir, "REPORT.md"), "w") as f:
