@@ -34,7 +34,8 @@ fi
 log "release builds"
 swift build -c release --product discv5 >&2 || exit 1
 swift build -c release --product udp-blast >&2 || exit 1
-(cd Benchmarks && swift build -c release >&2) || exit 1
+# The benchmark suites themselves are built by `swift package benchmark` below.
+(cd Benchmarks && swift build -c release --product bench-tool >&2) || exit 1
 bench_bin=$(cd Benchmarks && swift build -c release --show-bin-path)
 export BENCH_SKIP_BUILD=1
 

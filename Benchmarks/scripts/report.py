@@ -385,7 +385,7 @@ def main():
         with open(os.path.join(output_dir, "transfer-trace.svg"), "w") as f:
             f.write(trace_chart(trace, "200 MB GetData over uTP-over-discv5, 127.0.0.1 (receiver's view)"))
         lines += ["![cwnd and RTT over one transfer](transfer-trace.svg)", "",
-                  "Recorded by `discv5 get --trace` during the 200 MB uTP-over-discv5 transfer above, at the "
+                  "Recorded by `discv5 get --trace` during the first round's 200 MB uTP-over-discv5 transfer, at the "
                   "receiving end: its congestion window and bytes in flight belong to its own direction, which "
                   "carries only ACKs, and its RTT estimate comes from the few packets it sent itself. The "
                   "sender's side follows, from a simulated transfer.", ""]
