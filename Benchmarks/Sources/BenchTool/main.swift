@@ -5,6 +5,7 @@
 //
 //   bench-tool loss-sweep [MB=8]   uTP goodput through the simulated network at 0–20 % loss
 //   bench-tool trace FILE.csv [LOSS%=1]  the sender's cwnd and RTT every 10 ms over a simulated 8 MB transfer
+//   bench-tool handshakes [N=3000]        full discv5 handshakes per second of this thread's CPU time
 //   bench-tool memory-sessions [N=2000]   resident bytes per idle discv5 session
 //   bench-tool memory-utp [N=2000]        resident bytes per idle uTP connection
 //
@@ -33,6 +34,38 @@ func fail(_ message: String) -> Never {
     let line = Array("bench-tool: \(message)\n".utf8)
     _ = line.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
     exit(2)
+}
+
+/// CPU seconds this thread has run: on a shared machine, time spent descheduled is not ours.
+func threadCPUSeconds() -> Double {
+    var spec = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &spec)
+    return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
+}
+
+/// Complete handshakes (both sides' work, one thread) per CPU second and per wall-clock second.
+func handshakes(count: Int) {
+    let initiator = BenchNode(index: 1)
+    let recipient = BenchNode(index: 2)
+    var now = Discv5Instant(nanoseconds: 1_000_000_000)
+    for _ in 0..<100 {  // warm-up
+        now = now.advanced(byMilliseconds: 1)
+        precondition(handshake(from: initiator, to: recipient, now: now), "handshake failed")
+        forgetSession(between: initiator, and: recipient)
+    }
+    let wallStart = monotonicSeconds()
+    let cpuStart = threadCPUSeconds()
+    for _ in 0..<count {
+        now = now.advanced(byMilliseconds: 1)
+        precondition(handshake(from: initiator, to: recipient, now: now), "handshake failed")
+        forgetSession(between: initiator, and: recipient)
+    }
+    let cpu = threadCPUSeconds() - cpuStart
+    let wall = monotonicSeconds() - wallStart
+    print(
+        #"{"name":"handshakes","count":\#(count),"cpu_seconds":\#(cpu),"wall_seconds":\#(wall),"#
+            + #""per_cpu_second":\#(Double(count) / cpu),"per_wall_second":\#(Double(count) / wall)}"#
+    )
 }
 
 /// Goodput against loss rate: 100 Mbit/s each way, 10 ms one-way delay, losses in both directions.
@@ -175,6 +208,11 @@ case "trace":
         fail("LOSS% must be a number from 0 to 100")
     }
     trace(path: path, lossPercent: loss)
+case "handshakes":
+    guard let count = Int(arguments.dropFirst().first ?? "3000"), count > 0 else {
+        fail("N must be a positive integer")
+    }
+    handshakes(count: count)
 case "memory-sessions":
     guard let count = Int(arguments.dropFirst().first ?? "2000"), count > 1 else {
         fail("N must be an integer above 1")
@@ -186,5 +224,7 @@ case "memory-utp":
     }
     print(#"{"name":"memory-utp","count":\#(count),"bytes_per_connection":\#(utpConnectionMemory(count: count))}"#)
 default:
-    fail("usage: bench-tool loss-sweep [MB] | trace FILE.csv [LOSS%] | memory-sessions [N] | memory-utp [N]")
+    fail(
+        "usage: bench-tool loss-sweep [MB] | trace FILE.csv [LOSS%] | handshakes [N] | memory-sessions [N] | memory-utp [N]"
+    )
 }
