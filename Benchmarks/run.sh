@@ -53,7 +53,7 @@ step() {
     shift
     log "$name"
     local output
-    output=$(timeout 900 "$@" | tee /dev/stderr)
+    output=$(timeout 900 "$@" | tee -a /dev/stderr)
     local status=$?
     local line
     line=$(grep -E '^\{.*\}$' <<< "$output" | tail -n 1)
@@ -70,13 +70,13 @@ log "package-benchmark: codecs, handshakes, uTP in memory"
     || failed "package-benchmark" "see the make bench output"
 
 log "bench-tool: loss sweep, sender trace, handshakes per CPU second, memory"
-timeout 600 "$bench_bin/bench-tool" loss-sweep 8 | tee /dev/stderr >> "$results" || failed "loss-sweep" "bench-tool failed"
-timeout 600 "$bench_bin/bench-tool" trace "$out/sim-trace.csv" 1 | tee /dev/stderr >> "$results" \
+timeout 600 "$bench_bin/bench-tool" loss-sweep 8 | tee -a /dev/stderr >> "$results" || failed "loss-sweep" "bench-tool failed"
+timeout 600 "$bench_bin/bench-tool" trace "$out/sim-trace.csv" 1 | tee -a /dev/stderr >> "$results" \
     || failed "sim-trace" "bench-tool failed"
-timeout 600 "$bench_bin/bench-tool" handshakes 3000 | tee /dev/stderr >> "$results" \
+timeout 600 "$bench_bin/bench-tool" handshakes 3000 | tee -a /dev/stderr >> "$results" \
     || failed "handshakes" "bench-tool failed"
 for kind in sessions utp; do
-    timeout 600 "$bench_bin/bench-tool" "memory-$kind" 2000 | tee /dev/stderr >> "$results" \
+    timeout 600 "$bench_bin/bench-tool" "memory-$kind" 2000 | tee -a /dev/stderr >> "$results" \
         || failed "memory-$kind" "bench-tool failed"
 done
 

@@ -35,7 +35,7 @@ utp=$(awk -v b="$bytes" -v t="$seconds" 'BEGIN { printf "%.1f", b / t / 1048576 
 echo "utp-cat: ${size_mb} MB in ${seconds} s = ${utp} MiB/s ($(tr -d '\r' < "$work/stats" | tail -n 1))"
 
 blast_size=$((payload + 20))
-blast_line=$("$bin/udp-blast" --seconds 3 --size "$blast_size" | tee /dev/stderr | grep -E '^received')
+blast_line=$("$bin/udp-blast" --seconds 3 --size "$blast_size" | tee -a /dev/stderr | grep -E '^received')
 blast=$(awk '{ for (i = 1; i <= NF; i++) if ($i == "MiB/s") print $(i - 1) }' <<< "$blast_line")
 blast_rate=$(awk '{ for (i = 1; i <= NF; i++) if ($i == "datagrams/s,") print $(i - 1) }' <<< "$blast_line")
 echo "udp-blast (${blast_size}-byte datagrams): ${blast} MiB/s"
