@@ -17,12 +17,18 @@ public struct Discv5Metrics: Sendable, Hashable {
     public var rateLimited: UInt64 = 0
     /// WHOAREYOU packets that match no packet we sent to that endpoint.
     public var unsolicitedWhoAreYou: UInt64 = 0
+    /// WHOAREYOU packets that would have started one handshake too many for their request
+    /// (``Discv5Configuration/maximumHandshakesPerRequest``); the request fails.
+    public var handshakesExceeded: UInt64 = 0
     /// Handshake packets with no live challenge for their (node, endpoint).
     public var unexpectedHandshake: UInt64 = 0
     /// Handshake packets that failed a check: record, id-signature, key agreement or decryption.
     public var handshakeFailed: UInt64 = 0
     /// Decrypted messages that did not decode (unknown type, bad RLP, over-long request id).
     public var messageDecodeFailed: UInt64 = 0
+    /// Authentic messages dropped as replays: their nonce was among the session's last
+    /// ``Discv5Configuration/replayWindow`` messages.
+    public var replayed: UInt64 = 0
     /// Responses that match no pending request.
     public var unsolicitedResponse: UInt64 = 0
     /// Responses to requests sent in no-response mode, ignored.
@@ -45,6 +51,6 @@ public struct Discv5Metrics: Sendable, Hashable {
     /// The sum of every drop counter: datagrams received but neither answered nor delivered.
     public var dropped: UInt64 {
         decodeFailed + rateLimited + unsolicitedWhoAreYou + unexpectedHandshake + handshakeFailed
-            + messageDecodeFailed + unsolicitedResponse
+            + messageDecodeFailed + unsolicitedResponse + replayed
     }
 }
