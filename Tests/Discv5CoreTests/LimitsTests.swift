@@ -71,7 +71,7 @@ struct LimitsTests {
         #expect(network.talkRequests(at: b.endpoint).count == 10)
     }
 
-    @Test func replayFilterIsBoundedAndAllocatesOnlyAtCreation() {
+    @Test func replayFilterKeepsOnlyTheLastNonces() {
         var filter = ReplayFilter(capacity: 4)
         let nonces = (0..<10).map { index in [UInt8](repeating: UInt8(index), count: 12)[...] }
         let fresh = nonces.map { filter.admit($0) }
