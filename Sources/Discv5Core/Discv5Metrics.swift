@@ -38,6 +38,9 @@ public struct Discv5Metrics: Sendable, Hashable {
     /// Requests that could not be answered (no session to answer under, or the answer failed
     /// to encode).
     public var responseNotSent: UInt64 = 0
+    /// No-response requests (uTP packets) sent without being tracked, because
+    /// ``Discv5Configuration/maximumTrackedRequestsPerPeer`` requests to the peer were tracked.
+    public var untrackedRequests: UInt64 = 0
     /// Sessions established (both directions).
     public var sessionsEstablished: UInt64 = 0
     /// Sessions dropped because their nonce counter was exhausted.
