@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 SWIFT ?= swift
 
-.PHONY: all deps build test lint run clean
+.PHONY: all deps build test lint run flood clean
 
 all: build
 
@@ -26,6 +26,13 @@ lint:
 run: deps
 	$(SWIFT) build -c release --product discv5
 	$$($(SWIFT) build -c release --show-bin-path)/discv5 demo
+
+# A release node under a 60 s flood of junk (random datagrams, valid-looking packets from random
+# ids, WHOAREYOU triggers from many addresses and ports, uTP SYNs over TALKREQ) while a peer pings
+# it: prints RSS before/peak/after, bytes sent back per byte received, and pings answered.
+flood: deps
+	$(SWIFT) build -c release --product discv5
+	scripts/flood.py --discv5 $$($(SWIFT) build -c release --show-bin-path)/discv5 --seconds $${FLOOD_SECONDS:-60}
 
 clean:
 	rm -rf .build
