@@ -31,8 +31,17 @@ struct LimitsTests {
     }
 
     /// Sends a TALKREQ from A and returns its datagram without delivering it.
-    private func talkPacket(_ network: TestNetwork, from machineA: Discv5Protocol, payload: UInt8) -> TestNetwork.Datagram {
-        machineA.sendRequest(.talk(protocol: Array("x".utf8), payload: [payload]), to: b.contact, mode: .noResponse, now: network.now)
+    private func talkPacket(
+        _ network: TestNetwork,
+        from machineA: Discv5Protocol,
+        payload: UInt8
+    ) -> TestNetwork.Datagram {
+        machineA.sendRequest(
+            .talk(protocol: Array("x".utf8), payload: [payload]),
+            to: b.contact,
+            mode: .noResponse,
+            now: network.now
+        )
         network.pump()
         let queued = network.takeQueue()
         #expect(queued.count == 1)
@@ -104,7 +113,12 @@ struct LimitsTests {
         machineA.sendRequest(.ping, to: b.contact, mode: .expectResponse, now: network.now)
         network.run()
         for index in 0..<100 {
-            machineA.sendRequest(.talk(protocol: [1], payload: [UInt8(index)]), to: b.contact, mode: .noResponse, now: network.now)
+            machineA.sendRequest(
+                .talk(protocol: [1], payload: [UInt8(index)]),
+                to: b.contact,
+                mode: .noResponse,
+                now: network.now
+            )
         }
         #expect(machineA.pendingRequestCount == 10)
         #expect(machineA.metrics.untrackedRequests == 90)
@@ -230,7 +244,11 @@ struct LimitsTests {
             let nodes = Message.nodes(
                 Nodes(requestID: try RequestID(bytes: [UInt8(index)]), total: 1, records: [b.record])
             )
-            let sent = machineB.sendResponse(nodes, to: NodeAddress(nodeID: a.nodeID, endpoint: a.endpoint), now: network.now)
+            let sent = machineB.sendResponse(
+                nodes,
+                to: NodeAddress(nodeID: a.nodeID, endpoint: a.endpoint),
+                now: network.now
+            )
             #expect(sent)
         }
         network.run()

@@ -42,7 +42,9 @@ struct NodeLimitsTests {
             let record = server.localRecord
             let answers = try await withThrowingTaskGroup(of: [UInt8].self) { group in
                 for index in 0..<10 {
-                    group.addTask { try await client.talk(protocol: Array("gate".utf8), payload: [UInt8(index + 1)], to: record) }
+                    group.addTask {
+                        try await client.talk(protocol: Array("gate".utf8), payload: [UInt8(index + 1)], to: record)
+                    }
                 }
                 // The six over the cap are answered empty while the four hold their slots.
                 let refused = await eventually { await server.metricsSnapshot().talkOverCapacity == 6 }

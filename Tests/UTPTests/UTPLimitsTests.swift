@@ -72,7 +72,7 @@ struct UTPLimitsTests {
         var buffer: [UInt8] = []
         var replies = 0
         while mux.pollTransmit(now: .zero, into: &buffer) != nil { replies += 1 }
-        #expect(replies == 1024)
+        #expect(replies == Mux.maximumQueuedRefusals)
     }
 
     @Test func synFloodInAcceptModeStaysWithinTheConnectionLimitsAndDrains() {
