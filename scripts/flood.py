@@ -39,9 +39,10 @@ def mask(node_id, iv, header):
     return encryptor.update(header) + encryptor.finalize()
 
 
-def packet(rng, node_id):
+def packet(rng, node_id, triggers=True):
     """A discv5 packet with a correctly masked header and random contents (discv5-wire.md)."""
-    flag = rng.choice((0, 0, 0, 1, 2))  # mostly ordinary: each one asks for a WHOAREYOU
+    # Mostly ordinary: each one asks for a WHOAREYOU.
+    flag = rng.choice((0, 0, 0, 1, 2) if triggers else (1, 2))
     if flag == 0:
         authdata = rng.randbytes(32)  # a random source node id
         body = rng.randbytes(rng.randint(16, 600))
@@ -57,7 +58,7 @@ def packet(rng, node_id):
     return (iv + mask(node_id, iv, header) + body)[:1280]
 
 
-def worker(index, port, node_id, stop_at, sent, sent_bytes, back, back_bytes):
+def worker(index, port, node_id, stop_at, sent, sent_bytes, back, back_bytes, mix):
     rng = random.Random(0x5EED + index)
     sockets = []
     for n in range(256):
@@ -70,14 +71,15 @@ def worker(index, port, node_id, stop_at, sent, sent_bytes, back, back_bytes):
             s.bind(("127.0.0.2", 0))
         s.setblocking(False)
         sockets.append(s)
-    templates = [packet(rng, node_id) for _ in range(512)]
+    triggers = mix != "no-triggers"
+    templates = [packet(rng, node_id, triggers) for _ in range(512)]
     junk = [rng.randbytes(rng.randint(0, 1500)) for _ in range(256)]
     target = ("127.0.0.1", port)
     count = total = got = got_bytes = 0
     while time.monotonic() < stop_at:
         for round_index in range(256):
             s = sockets[round_index]
-            choice = round_index % 4
+            choice = 0 if mix == "random" else round_index % 4
             if choice == 0:
                 data = junk[rng.randrange(len(junk))]
             elif choice == 1:
@@ -102,7 +104,7 @@ def worker(index, port, node_id, stop_at, sent, sent_bytes, back, back_bytes):
                 got += 1
                 got_bytes += len(reply)
         # Fresh random source ids for the ordinary packets now and then.
-        templates[rng.randrange(len(templates))] = packet(rng, node_id)
+        templates[rng.randrange(len(templates))] = packet(rng, node_id, triggers)
         with sent.get_lock():
             sent.value += count
             sent_bytes.value += total
@@ -140,6 +142,9 @@ def main():
     p.add_argument("--seconds", type=float, default=60)
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--port", type=int, default=0, help="node port (default: a free one)")
+    p.add_argument("--mix", choices=("all", "random", "no-triggers"), default="all",
+                   help="all: random and valid-looking packets (default); random: random datagrams only; "
+                        "no-triggers: no ordinary packets (nothing asks for a WHOAREYOU)")
     a = p.parse_args()
     if not os.access(a.discv5, os.X_OK):
         print(f"flood.py: {a.discv5} is not an executable; build with 'swift build -c release'", file=sys.stderr)
@@ -166,7 +171,7 @@ def main():
         stop_at = time.monotonic() + a.seconds
         sent, sent_bytes = mp.Value("q", 0), mp.Value("q", 0)
         back, back_bytes = mp.Value("q", 0), mp.Value("q", 0)
-        workers = [mp.Process(target=worker, args=(i, port, node_id, stop_at, sent, sent_bytes, back, back_bytes))
+        workers = [mp.Process(target=worker, args=(i, port, node_id, stop_at, sent, sent_bytes, back, back_bytes, a.mix))
                    for i in range(a.workers)]
         for w in workers:
             w.start()

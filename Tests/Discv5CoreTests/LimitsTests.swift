@@ -195,6 +195,35 @@ struct LimitsTests {
         #expect(whoAreYous == 20)
     }
 
+    @Test func challengeCacheDropsTheOldestFirstAndSkipsRemovedOnes() {
+        var cache = ChallengeCache(capacity: 3)
+        func address(_ port: UInt16) -> NodeAddress {
+            NodeAddress(nodeID: a.nodeID, endpoint: .init(ip: a.endpoint.ip, port: port))
+        }
+        func challenge(_ at: UInt64) -> Challenge {
+            Challenge(challengeData: [], packet: [], record: nil, expiry: .ms(at + 2000))
+        }
+        for port: UInt16 in 1...3 { cache.insert(challenge(UInt64(port)), for: address(port), now: .ms(UInt64(port))) }
+        cache.remove(address(2))
+        cache.insert(challenge(4), for: address(4), now: .ms(4))
+        #expect(cache.count == 3)
+        // Full: the oldest live one (1) goes, not a removed one.
+        cache.insert(challenge(5), for: address(5), now: .ms(5))
+        #expect(cache.count == 3)
+        #expect(cache.challenge(for: address(1), now: .ms(5)) == nil)
+        for port: UInt16 in [3, 4, 5] { #expect(cache.challenge(for: address(port), now: .ms(5)) != nil) }
+        // Expired ones leave as new ones arrive.
+        cache.insert(challenge(3000), for: address(6), now: .ms(3000))
+        #expect(cache.count == 1)
+        // Many inserts and removals keep it within capacity.
+        for index in 0..<10_000 {
+            let port = UInt16(100 + index % 50)
+            cache.insert(challenge(3000), for: address(port), now: .ms(3000))
+            if index % 3 == 0 { cache.remove(address(port)) }
+        }
+        #expect(cache.count <= 3)
+    }
+
     // MARK: - Floods
 
     @Test func whoAreYouFloodFromManyPortsIsNotAmplifiedAndIsRateLimited() {
