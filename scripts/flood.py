@@ -34,6 +34,19 @@ def rss_kib(pid):
     return 0
 
 
+def kernel_drops(port):
+    """Datagrams the kernel dropped for the node's socket (its receive queue was full)."""
+    try:
+        with open("/proc/net/udp") as f:
+            for line in f.readlines()[1:]:
+                fields = line.split()
+                if fields[1] == f"0100007F:{port:04X}":
+                    return int(fields[-1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return -1
+
+
 def mask(node_id, iv, header):
     encryptor = Cipher(algorithms.AES(node_id[:16]), modes.CTR(iv)).encryptor()
     return encryptor.update(header) + encryptor.finalize()
@@ -203,6 +216,7 @@ def main():
         time.sleep(5)
         after_ok = sum(run_client(a.discv5, ["ping", enr]) for _ in range(3))
         after = rss_kib(node.pid)
+        dropped = kernel_drops(port)
         alive = node.poll() is None
 
         mib = lambda kib: f"{kib / 1024:.1f} MiB"
@@ -213,6 +227,7 @@ def main():
         ratio = back_bytes.value / sent_bytes.value if sent_bytes.value else 0
         print(f"sent back to the flooders: {back.value} datagrams, {back_bytes.value} bytes"
               f" (bytes back / bytes in = {ratio:.5f})")
+        print(f"dropped by the kernel before the node read them (receive queue full): {dropped}")
         print(f"pings during the flood: {pings_ok} answered, {pings_failed} failed; after: {after_ok}/3 answered")
         print(f"uTP SYNs over TALKREQ (one fresh client each): {syn_ok[0]} answered, {syn_ok[1]} failed")
         print(f"node still running: {alive}")
