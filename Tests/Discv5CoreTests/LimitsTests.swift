@@ -166,6 +166,26 @@ struct LimitsTests {
         #expect(machineA.pendingRequestCount == 0)
     }
 
+    @Test func duplicatedHandshakeAndWhoAreYouPacketsAreDropped() throws {
+        let network = TestNetwork()
+        let machineA = a.machine(seed: 1)
+        let machineB = b.machine(seed: 2)
+        network.add(machineA, at: a.endpoint)
+        network.add(machineB, at: b.endpoint)
+        machineA.sendRequest(.ping, to: b.contact, mode: .expectResponse, now: network.now)
+        network.run()
+        let handshake = try #require(network.sent.first { TestNetwork.flag(of: $0, recipient: b.nodeID) == .handshake })
+        let whoAreYou = try #require(network.sent.first { TestNetwork.flag(of: $0, recipient: a.nodeID) == .whoAreYou })
+        network.deliver(handshake)
+        network.deliver(whoAreYou)
+        // The challenge was used up and the request's packet has changed: both are stale.
+        #expect(machineB.metrics.unexpectedHandshake == 1)
+        #expect(machineA.metrics.unsolicitedWhoAreYou == 1)
+        #expect(machineB.metrics.sessionsEstablished == 1)
+        #expect(network.takeQueue().isEmpty)
+        #expect(network.responses(at: a.endpoint).count == 1)
+    }
+
     @Test func challengeCacheHoldsAtMostItsCapacity() {
         var configuration = Discv5Configuration()
         configuration.challengeCapacity = 8
