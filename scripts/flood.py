@@ -15,7 +15,8 @@ all from 512 sockets spread over 127.0.0.2-127.255.x.x (many source addresses an
 `discv5 talk --protocol 757470` sends uTP SYNs with random connection ids over TALKREQ.
 Prints the node's RSS before, peak during and after, what was sent and what came back (the
 amplification ratio), and how many pings were answered during and after the flood.
-Sends only to 127.0.0.1; stops the node and itself at the end. Exit status 1 when a ping after
+Needs Python 3.9+ with the `cryptography` package (for the header masking). Sends only to
+127.0.0.1; stops the node and itself at the end. Exit status 1 when a ping after
 the flood fails.
 """
 import argparse, json, multiprocessing as mp, os, random, socket, struct, subprocess, sys, tempfile, threading, time
