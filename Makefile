@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 SWIFT ?= swift
 
-.PHONY: all deps build test lint run bench clean
+.PHONY: all deps build test lint run bench flood clean
 
 all: build
 
@@ -32,6 +32,13 @@ run: deps
 # Benchmarks/REPORT.md and its SVG charts. About 10 minutes once built; installs python3-libtorrent if missing.
 bench: deps
 	@Benchmarks/run.sh
+
+# A release node under a 60 s flood of junk (random datagrams, valid-looking packets from random
+# ids, WHOAREYOU triggers from many addresses and ports, uTP SYNs over TALKREQ) while a peer pings
+# it: prints RSS before/peak/after, bytes sent back per byte received, and pings answered.
+flood: deps
+	$(SWIFT) build -c release --product discv5
+	scripts/flood.py --discv5 $$($(SWIFT) build -c release --show-bin-path)/discv5 --seconds $${FLOOD_SECONDS:-60}
 
 clean:
 	rm -rf .build Benchmarks/.build

@@ -19,7 +19,8 @@ public struct Discv5Error: Error, Hashable, Sendable, CustomStringConvertible {
         public static let nodeShutDown = Code("nodeShutDown")
         /// An argument was out of range (a distance above 256, a payload too large for a packet).
         public static let invalidArgument = Code("invalidArgument")
-        /// Too many requests were queued for the peer while a handshake ran.
+        /// Too many requests were queued for the peer while a handshake ran, or too many lookups
+        /// were running (``Discv5EngineConfiguration/maximumConcurrentLookups``).
         public static let overloaded = Code("overloaded")
         /// The session was lost and could not be re-established for the request.
         public static let sessionLost = Code("sessionLost")
@@ -97,7 +98,7 @@ public struct Discv5Error: Error, Hashable, Sendable, CustomStringConvertible {
         case .timeout: return Discv5Error(.timeout, "the peer did not answer in time")
         case .handshakeFailed: return Discv5Error(.handshakeFailed, "\(error)")
         case .noRecord: return Discv5Error(.noEndpoint, "the peer's public key is unknown")
-        case .queueFull: return Discv5Error(.overloaded, "\(error)")
+        case .queueFull, .limitReached: return Discv5Error(.overloaded, "\(error)")
         case .encodingFailed: return Discv5Error(.invalidArgument, "the request does not fit one packet: \(error)")
         case .sessionLost: return Discv5Error(.sessionLost, "\(error)")
         default: return Discv5Error(.handshakeFailed, "\(error)")

@@ -36,6 +36,7 @@ final class MetricsReporter {
             (\.handshakeFailed, "handshake_failed"),
             (\.messageDecodeFailed, "message_decode_failed"),
             (\.unsolicitedResponse, "unsolicited_response"),
+            (\.replayed, "replayed"),
         ]
         drops = reasons.map { path, reason in
             (path, reason, Counter(label: "discv5_packets_dropped_total", dimensions: [("reason", reason)]))

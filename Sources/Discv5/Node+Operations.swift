@@ -81,7 +81,9 @@ extension Node {
     /// - Parameters:
     ///   - target: The id to find the closest nodes to.
     /// - Returns: Up to `k` (16) nodes that answered, nearest first.
-    /// - Throws: ``Discv5Error`` `nodeShutDown`, or `CancellationError`.
+    /// - Throws: ``Discv5Error`` `nodeShutDown`, `overloaded` when
+    ///   ``Discv5EngineConfiguration/maximumConcurrentLookups`` lookups are running, or
+    ///   `CancellationError`.
     public func lookup(target: NodeID) async throws -> [ENR] {
         let result = try await perform(.lookup(target))
         guard case .lookup(let records) = result else { throw unexpected(result) }

@@ -50,7 +50,9 @@ public struct NodeConfiguration: Sendable {
 
     /// Default TALK handler deadline: 400 ms, well inside the requester's 1 s timeout.
     public static let defaultTalkHandlerDeadline: Duration = .milliseconds(400)
-    /// Default cap on TALK handlers running at once, over all protocols: 64.
+    /// Default cap on TALK handlers running at once, over all protocols: 64. Handlers run as tasks on the
+    /// shared pool; 64 keeps a TALKREQ flood (one needs only a session) from queueing unbounded work,
+    /// while each handler, bounded by ``defaultTalkHandlerDeadline``, frees its slot within 400 ms.
     public static let defaultMaximumConcurrentTalkHandlers = 64
     /// Default buffer of each ``Node/Events`` iterator: 256 events (the oldest are dropped).
     public static let defaultEventBufferSize = 256

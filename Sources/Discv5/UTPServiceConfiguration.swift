@@ -19,11 +19,15 @@ public struct UTPServiceConfiguration: Sendable {
     /// an ordinary message's, so a packet of 1024 + 26 bytes still fits (1050 + 99 ≤ 1173) when the session
     /// must be re-established mid-stream.
     public static let defaultPayloadSize = 1024
-    /// Default lifetime of an expectation (a connection id handed out, its SYN not yet seen): 20 s.
+    /// Default lifetime of an expectation (a connection id handed out, its SYN not yet seen): 20 s, long
+    /// enough for a requester that must handshake first, short enough that ids handed to peers that never
+    /// connect free their slot soon.
     public static let defaultExpectationLifetime: Duration = .seconds(20)
-    /// Default most connections plus pending expectations in total: 1024.
+    /// Default most connections plus pending expectations in total: 1024. Each connection may hold its
+    /// receive window and send buffer (1 MiB each by default); this is what bounds uTP memory.
     public static let defaultMaximumConnections = 1024
-    /// Default most connections plus pending expectations per peer: 16.
+    /// Default most connections plus pending expectations per peer: 16, so that one peer cannot take the
+    /// node's whole budget by asking for many transfers.
     public static let defaultMaximumConnectionsPerPeer = 16
 
     /// How long an expectation waits for its SYN before ``UTPExpectation/accept()`` throws

@@ -18,6 +18,9 @@ public struct Discv5CoreError: Error, Hashable, Sendable, CustomStringConvertibl
         public static let queueFull = Code("queueFull")
         /// The request did not fit in a packet or could not be encoded.
         public static let encodingFailed = Code("encodingFailed")
+        /// A configured limit on concurrent work was reached (for example
+        /// ``Discv5EngineConfiguration/maximumConcurrentLookups``); try again later.
+        public static let limitReached = Code("limitReached")
         /// The session with the peer was lost and could not be re-established for this request.
         public static let sessionLost = Code("sessionLost")
 
@@ -67,5 +70,8 @@ public struct Discv5CoreError: Error, Hashable, Sendable, CustomStringConvertibl
     @inline(never) static func noRecord() -> Self { Self(.noRecord, "the remote's public key is unknown") }
     @inline(never) static func queueFull(_ limit: Int) -> Self { Self(.queueFull, "\(limit) requests queued") }
     @inline(never) static func handshakeFailed(_ detail: String) -> Self { Self(.handshakeFailed, detail) }
+    @inline(never) static func lookupLimitReached(_ limit: Int) -> Self {
+        Self(.limitReached, "\(limit) lookups running")
+    }
     @inline(never) static func encodingFailed(_ detail: String) -> Self { Self(.encodingFailed, detail) }
 }

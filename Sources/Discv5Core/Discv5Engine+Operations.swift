@@ -64,7 +64,8 @@ extension Discv5Engine {
     }
 
     /// Starts a lookup for the `k` nodes closest to `target`; completes with
-    /// ``OperationResult/lookup(_:)``.
+    /// ``OperationResult/lookup(_:)``, or at once with ``Discv5CoreError/Code/limitReached``
+    /// when ``Discv5EngineConfiguration/maximumConcurrentLookups`` user lookups are running.
     ///
     /// Seeds are the table's closest live nodes (unverified ones, then bootnodes, while none
     /// is live). Everything learned is offered to the routing table.
@@ -75,6 +76,16 @@ extension Discv5Engine {
     /// - Returns: The operation's id.
     @discardableResult
     public func lookup(target: NodeID, now: Discv5Instant) -> OperationID {
+        let running = lookups.values.reduce(0) { count, run in
+            if case .user = run.origin { return count + 1 }
+            return count
+        }
+        guard running < configuration.maximumConcurrentLookups else {
+            let id = makeOperationID()
+            engineMetrics.lookupsRefused &+= 1
+            emit(.completed(id, .failed(.lookupLimitReached(configuration.maximumConcurrentLookups))))
+            return id
+        }
         let id = startLookup(target: target, origin: .user, now: now)
         pump(now: now)
         return id

@@ -31,6 +31,14 @@ public struct Discv5EngineConfiguration: Sendable {
     /// The longest random pause before a timed-out request is re-sent. Default 500 ms.
     public static let defaultTimeoutRetryJitter: Duration = .milliseconds(500)
 
+    /// User lookups running at once. Default 16: a lookup keeps α = 3 queries in flight and up
+    /// to ``LookupConfiguration/maximumCandidates`` candidates, so 16 bound what a caller (or a
+    /// remote that makes an application start lookups on its behalf) can have us send and hold,
+    /// while leaving room for an application's parallel work. A lookup beyond it completes at
+    /// once with ``Discv5CoreError/Code/limitReached``. Refresh and bootstrap lookups, which
+    /// the engine starts itself at most one per interval, are not counted.
+    public static let defaultMaximumConcurrentLookups = 16
+
     /// The protocol machine's settings. The default differs from ``Discv5Configuration``'s in
     /// one place: ``Discv5Configuration/maximumNodesPerResponse`` is
     /// ``defaultMaximumNodesPerResponse`` (48), so FINDNODE is answered with up to `k` records
@@ -50,6 +58,8 @@ public struct Discv5EngineConfiguration: Sendable {
     public var maximumConcurrentLivenessChecks: Int
     /// Live entries below which refresh looks up our own id. See ``defaultSelfLookupThreshold``.
     public var selfLookupThreshold: Int
+    /// User lookups running at once. See ``defaultMaximumConcurrentLookups``.
+    public var maximumConcurrentLookups: Int
     /// Re-sends of the engine's own timed-out requests. See ``defaultTimeoutRetries``.
     public var timeoutRetries: Int
     /// The longest random pause before a re-send. See ``defaultTimeoutRetryJitter``.
@@ -66,6 +76,7 @@ public struct Discv5EngineConfiguration: Sendable {
     ///   - refreshInterval: Time between refresh lookups.
     ///   - maximumConcurrentLivenessChecks: Liveness PINGs in flight at once.
     ///   - selfLookupThreshold: Live entries below which refresh looks up our own id.
+    ///   - maximumConcurrentLookups: User lookups running at once.
     ///   - timeoutRetries: Re-sends of the engine's own timed-out requests.
     ///   - timeoutRetryJitter: The longest random pause before a re-send.
     public init(
@@ -76,6 +87,7 @@ public struct Discv5EngineConfiguration: Sendable {
         refreshInterval: Duration = defaultRefreshInterval,
         maximumConcurrentLivenessChecks: Int = defaultMaximumConcurrentLivenessChecks,
         selfLookupThreshold: Int = defaultSelfLookupThreshold,
+        maximumConcurrentLookups: Int = defaultMaximumConcurrentLookups,
         timeoutRetries: Int = defaultTimeoutRetries,
         timeoutRetryJitter: Duration = defaultTimeoutRetryJitter
     ) {
@@ -90,6 +102,7 @@ public struct Discv5EngineConfiguration: Sendable {
         self.refreshInterval = refreshInterval
         self.maximumConcurrentLivenessChecks = maximumConcurrentLivenessChecks
         self.selfLookupThreshold = selfLookupThreshold
+        self.maximumConcurrentLookups = maximumConcurrentLookups
         self.timeoutRetries = timeoutRetries
         self.timeoutRetryJitter = timeoutRetryJitter
     }

@@ -7,6 +7,9 @@ public struct Discv5EngineMetrics: Sendable, Hashable {
     public var lookupsStarted: UInt64 = 0
     /// Lookups finished.
     public var lookupsCompleted: UInt64 = 0
+    /// User lookups refused because ``Discv5EngineConfiguration/maximumConcurrentLookups`` were
+    /// running.
+    public var lookupsRefused: UInt64 = 0
     /// FINDNODE queries sent by lookups.
     public var lookupQueries: UInt64 = 0
     /// Refresh lookups started by the timer.

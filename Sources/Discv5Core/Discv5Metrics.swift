@@ -17,12 +17,18 @@ public struct Discv5Metrics: Sendable, Hashable {
     public var rateLimited: UInt64 = 0
     /// WHOAREYOU packets that match no packet we sent to that endpoint.
     public var unsolicitedWhoAreYou: UInt64 = 0
+    /// WHOAREYOU packets that would have started one handshake too many for their request
+    /// (``Discv5Configuration/maximumHandshakesPerRequest``); the request fails.
+    public var handshakesExceeded: UInt64 = 0
     /// Handshake packets with no live challenge for their (node, endpoint).
     public var unexpectedHandshake: UInt64 = 0
     /// Handshake packets that failed a check: record, id-signature, key agreement or decryption.
     public var handshakeFailed: UInt64 = 0
     /// Decrypted messages that did not decode (unknown type, bad RLP, over-long request id).
     public var messageDecodeFailed: UInt64 = 0
+    /// Authentic messages dropped as replays: their nonce was among the session's last
+    /// ``Discv5Configuration/replayWindow`` messages.
+    public var replayed: UInt64 = 0
     /// Responses that match no pending request.
     public var unsolicitedResponse: UInt64 = 0
     /// Responses to requests sent in no-response mode, ignored.
@@ -32,6 +38,9 @@ public struct Discv5Metrics: Sendable, Hashable {
     /// Requests that could not be answered (no session to answer under, or the answer failed
     /// to encode).
     public var responseNotSent: UInt64 = 0
+    /// No-response requests (uTP packets) sent without being tracked, because
+    /// ``Discv5Configuration/maximumTrackedRequestsPerPeer`` requests to the peer were tracked.
+    public var untrackedRequests: UInt64 = 0
     /// Sessions established (both directions).
     public var sessionsEstablished: UInt64 = 0
     /// Sessions dropped because their nonce counter was exhausted.
@@ -45,6 +54,6 @@ public struct Discv5Metrics: Sendable, Hashable {
     /// The sum of every drop counter: datagrams received but neither answered nor delivered.
     public var dropped: UInt64 {
         decodeFailed + rateLimited + unsolicitedWhoAreYou + unexpectedHandshake + handshakeFailed
-            + messageDecodeFailed + unsolicitedResponse
+            + messageDecodeFailed + unsolicitedResponse + replayed
     }
 }

@@ -61,6 +61,12 @@ extension Discv5Protocol {
             let plaintext = (try? packet.decryptMessage(using: session.readCipher))
                 ?? session.previousReadCipher.flatMap({ try? packet.decryptMessage(using: $0) })
         {
+            // An authentic packet seen before is a replay (a captured packet sent again):
+            // answering it would run the request twice.
+            guard session.replayFilter.admit(packet.nonce) else {
+                count(\.replayed)
+                return
+            }
             let message: Message
             do {
                 message = try Message.decode(plaintext)
@@ -198,6 +204,7 @@ extension Discv5Protocol {
                 writeKey: keys.recipientKey,
                 record: record,
                 tableEligible: isTableEligible(record, endpoint: source),
+                replayWindow: configuration.replayWindow,
                 now: now
             )
             // "Using the resulting session keys, it attempts to decrypt the message contained in
@@ -259,6 +266,14 @@ extension Discv5Protocol {
         // The peer could not decrypt a packet sent under our session (it restarted or evicted
         // it): that session is dead; handshake again.
         sessions.remove(address)
+        // Each WHOAREYOU restarts the request's timer; without a cap a peer answering every
+        // handshake with another WHOAREYOU would keep the request (and our ECDH work) alive
+        // for ever.
+        guard request.handshakes < configuration.maximumHandshakesPerRequest else {
+            count(\.handshakesExceeded)
+            fail(handle, .handshakeFailed("WHOAREYOU after \(request.handshakes) handshakes"), now: now)
+            return
+        }
         guard let remoteKey = request.contact.publicKey else {
             fail(handle, .noRecord(), now: now)
             return
@@ -292,6 +307,7 @@ extension Discv5Protocol {
                 writeKey: keys.initiatorKey,
                 record: remoteRecord,
                 tableEligible: isTableEligible(remoteRecord, endpoint: source),
+                replayWindow: configuration.replayWindow,
                 now: now
             )
             let signature = IDSignature.sign(
@@ -336,6 +352,7 @@ extension Discv5Protocol {
         tracker.update(handle) {
             $0.stage = .sent
             $0.packetNonce = nonce
+            $0.handshakes += 1
             $0.deadline = now.advanced(by: configuration.requestTimeout)
         }
         emit(.send(packetBytes, to: source))

@@ -54,6 +54,12 @@ extension Discv5Protocol {
             pending.nodes = NodesResponseCollector(peer: contact.nodeID, askedDistances: distances)
         }
 
+        if mode == .noResponse, tracker.count(for: address) >= configuration.maximumTrackedRequestsPerPeer,
+            outgoingHandshakes[address] == nil, let session = usableSession(for: address, now: now)
+        {
+            sendUntracked(pending, session: session)
+            return handle
+        }
         if outgoingHandshakes[address] != nil {
             guard outgoingHandshakes[address]!.requestCount < configuration.maximumQueuedRequestsPerPeer else {
                 emit(.requestFailed(handle, .queueFull(configuration.maximumQueuedRequestsPerPeer)))
@@ -160,6 +166,17 @@ extension Discv5Protocol {
             $0.packetNonce = nonce
             $0.deadline = now.advanced(by: configuration.requestTimeout)
         }
+        emit(.send(packet, to: request.address.endpoint))
+    }
+
+    /// Sends a no-response request under `session` without tracking it: past
+    /// ``Discv5Configuration/maximumTrackedRequestsPerPeer`` a lost session is noticed through
+    /// the tracked ones, and this packet is not re-sent after a WHOAREYOU (uTP retransmits).
+    private func sendUntracked(_ request: PendingRequest, session: Session) {
+        // Sealing fails only for a spent nonce counter; the next tracked request replaces the session.
+        guard let message = message(for: request), let (packet, _) = sealOrdinary(message.encode(), session: session)
+        else { return }
+        count(\.untrackedRequests)
         emit(.send(packet, to: request.address.endpoint))
     }
 

@@ -25,6 +25,8 @@ struct PendingRequest {
     var deadline: Discv5Instant
     /// The nonce of the last packet that carried the request, matched against WHOAREYOU.
     var packetNonce: [UInt8]?
+    /// Handshakes this request started by answering a WHOAREYOU.
+    var handshakes = 0
     /// The NODES packets received so far, for a FINDNODE.
     var nodes: NodesResponseCollector?
 

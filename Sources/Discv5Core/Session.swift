@@ -36,6 +36,8 @@ final class Session {
     var previousReadCipher: AES128GCM?
     /// Messages sealed so far; the next nonce's counter.
     private(set) var sentCount: UInt64 = 0
+    /// The nonces of the last messages opened under this session; a repeat is a replay.
+    var replayFilter: ReplayFilter
 
     /// Creates a session.
     ///
@@ -45,6 +47,7 @@ final class Session {
     ///   - writeKey: The 16-byte key we seal with.
     ///   - record: The remote's record, if known.
     ///   - tableEligible: Whether the record's endpoint is the session's endpoint.
+    ///   - replayWindow: Nonces of received messages remembered to reject replays.
     ///   - now: The current time.
     init(
         remoteID: NodeID,
@@ -52,6 +55,7 @@ final class Session {
         writeKey: [UInt8],
         record: ENR?,
         tableEligible: Bool,
+        replayWindow: Int = Discv5Configuration.defaultReplayWindow,
         now: Discv5Instant
     ) throws(CryptoError) {
         self.readCipher = try AES128GCM(key: readKey)
@@ -60,6 +64,7 @@ final class Session {
         self.record = record
         self.tableEligible = tableEligible
         self.lastUsed = now
+        self.replayFilter = ReplayFilter(capacity: replayWindow)
     }
 
     /// The largest number of messages sealed under one key: the nonce counter is 32 bits.

@@ -9,11 +9,15 @@ public struct UTPConfiguration: Hashable, Sendable {
     public var maxPayloadSize: Int = 1024
 
     /// Receive buffer in bytes; we advertise its real free space as `wnd_size`, and out-of-order
-    /// data is accepted only while it fits. Default 1 MiB (libutp's default receive buffer).
+    /// data is accepted only while it fits, so it bounds in-order plus out-of-order bytes held
+    /// per connection whatever the peer sends. Default 1 MiB (libutp's default receive buffer):
+    /// a full window at loopback RTTs, and 1 GiB at the 1024-connection cap at worst.
     public var receiveWindow: Int = 1 << 20
 
     /// Bytes ``UTPConnection/write(_:)`` accepts beyond what the peer has acknowledged
-    /// (unsent plus unacknowledged). Writes beyond it are refused: backpressure. Default 1 MiB.
+    /// (unsent plus unacknowledged). Writes beyond it are refused: backpressure. Default 1 MiB:
+    /// enough to keep a 1 MiB peer window full, and a peer that stops acknowledging pins no
+    /// more than this.
     public var sendBufferSize: Int = 1 << 20
 
     /// Window assumed for a peer whose SYN advertised `wnd_size` 0 (libtorrent does this; it is not
@@ -66,7 +70,9 @@ public struct UTPConfiguration: Hashable, Sendable {
     public var maximumWindow: Int = 16 << 20
 
     /// Highest distance (in packets) past the next expected sequence number at which out-of-order
-    /// packets are buffered; also the most packets we keep in flight. Default 2048.
+    /// packets are buffered; also the most packets we keep in flight. Default 2048: twice a
+    /// 1 MiB window of 1024-byte packets, and it bounds the out-of-order slot table of a peer
+    /// sending tiny packets far ahead.
     public var maximumPacketsInFlight: Int = 2048
 
     /// Creates the default configuration.

@@ -243,7 +243,10 @@ extension UTPConnection {
             self.checkEndOfStream()
         } else {
             while self.outOfOrder.count <= distance { self.outOfOrder.append(nil) }
-            self.outOfOrder[distance] = payload
+            // The payload is a slice that keeps its whole datagram alive; when the header and
+            // extensions outweigh it, keep a copy, so the bytes counted against the receive
+            // window are about the bytes held (a peer cannot pin 1 KiB per 1 counted byte).
+            self.outOfOrder[distance] = payload.startIndex > payload.count ? ArraySlice(Array(payload)) : payload
             self.outOfOrderBytes += payload.count
             self.outOfOrderCount += 1
             // Out-of-order data is acknowledged at once, with a selective ACK.

@@ -36,9 +36,14 @@ public struct UTPMultiplexer<Peer: Hashable & Sendable>: Sendable {
     public struct Configuration: Sendable {
         /// Settings of every connection.
         public var connection = UTPConfiguration()
-        /// Most connections and pending expectations in total. Default 1024.
+        /// Most connections and pending expectations in total. Default 1024: each connection
+        /// may buffer up to its receive window and send buffer (1 MiB each by default), so this
+        /// is what bounds uTP memory when many peers connect; 1024 is far above the transfers a
+        /// node serves at once.
         public var maximumConnections = 1024
-        /// Most connections and pending expectations per peer. Default 16.
+        /// Most connections and pending expectations per peer. Default 16: a sub-protocol opens
+        /// one connection per transfer, and one peer (or one spoofed source in accept mode) can
+        /// take no more than 16 of the ``maximumConnections`` slots.
         public var maximumConnectionsPerPeer = 16
         /// Accept SYNs nobody expected (raw-UDP listener mode). Default `false` (firewall).
         public var acceptsUnexpectedConnections = false
@@ -94,6 +99,10 @@ public struct UTPMultiplexer<Peer: Hashable & Sendable>: Sendable {
         var key: Key
         var slot: Slot
     }
+
+    /// RESETs for refused packets that wait for ``pollTransmit(now:into:)`` at most: 1024. A
+    /// flood of packets for unknown connections between two polls gets no more answers.
+    public static var maximumQueuedRefusals: Int { 1024 }
 
     /// The configuration in force.
     public let configuration: Configuration
@@ -307,8 +316,9 @@ public struct UTPMultiplexer<Peer: Hashable & Sendable>: Sendable {
         case (.drop, _), (.reset, .reset), (.reset, .state):
             return
         case (.reset, .syn), (.reset, .data), (.reset, .fin):
-            // Bounded: one small reply per received packet, never larger than it.
-            guard self.control.count < 1024 else { return }
+            // Bounded: one small reply per received packet, never larger than it, and at most
+            // `maximumQueuedRefusals` waiting between two polls (a flood loses the surplus).
+            guard self.control.count < Self.maximumQueuedRefusals else { return }
             self.control.append(
                 (
                     peer,

@@ -14,9 +14,11 @@ public struct UTPSocketConfiguration: Sendable {
     public var maximumPayloadSize: Int = 1400
     /// Accept SYNs from anyone (a listener). Default `true`; `false` refuses them with ST_RESET.
     public var acceptsIncomingConnections: Bool = true
-    /// Most connections in total. Default 1024.
+    /// Most connections in total. Default 1024: a listener accepts any SYN, so this (with the
+    /// receive window and send buffer of each connection) is what bounds memory under a SYN flood;
+    /// half-open connections from a flood time out after the idle timeout.
     public var maximumConnections: Int = 1024
-    /// Most connections per peer endpoint. Default 16.
+    /// Most connections per peer endpoint. Default 16: one source cannot take the whole budget.
     public var maximumConnectionsPerPeer: Int = 16
     /// Accepted connections that may wait for ``UTPSocket/accept()``; more are reset. Default 64.
     public var acceptBacklog: Int = 64
