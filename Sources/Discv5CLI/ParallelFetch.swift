@@ -68,7 +68,9 @@ enum ParallelFetch {
         let start = clock.now
         await withTaskGroup(of: Copy.self) { group in
             for _ in 0..<count {
-                group.addTask { await Self.fetchOne(client: client, key: key, name: name, from: peer, timeout: timeout) }
+                group.addTask {
+                    await Self.fetchOne(client: client, key: key, name: name, from: peer, timeout: timeout)
+                }
             }
             for await copy in group {
                 switch copy {

@@ -162,7 +162,8 @@ extension Discv5Protocol {
         now: Discv5Instant
     ) -> Bool {
         let requestID = RequestID(untracked.nextRequestID)
-        guard let (packet, nonce) = sealOrdinary(message(for: request, requestID: requestID).encode(), session: session),
+        guard
+            let (packet, nonce) = sealOrdinary(message(for: request, requestID: requestID).encode(), session: session),
             let key = UntrackedSends.NonceKey(nonce)
         else { return false }
         untracked.append(
@@ -181,9 +182,11 @@ extension Discv5Protocol {
 
     /// Turns the untracked request a WHOAREYOU answers into a tracked one, as if it had been
     /// tracked all along, so the handshake re-sends it.
-    func promoteUntracked(nonce: some Collection<UInt8>, from source: NodeEndpoint, now: Discv5Instant)
-        -> RequestHandle?
-    {
+    func promoteUntracked(
+        nonce: some Collection<UInt8>,
+        from source: NodeEndpoint,
+        now: Discv5Instant
+    ) -> RequestHandle? {
         guard let (entry, requestID) = untracked.promote(nonce: nonce, from: source, now: now) else { return nil }
         var contact = entry.contact
         if contact.publicKey == nil, let known = recordLookup(contact.nodeID), known.nodeID == contact.nodeID {

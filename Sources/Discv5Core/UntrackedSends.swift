@@ -78,9 +78,11 @@ struct UntrackedSends {
     }
 
     /// Takes out the live entry a WHOAREYOU with `nonce` answers, if it was sent to `endpoint`.
-    mutating func promote(nonce: some Collection<UInt8>, from endpoint: NodeEndpoint, now: Discv5Instant)
-        -> (entry: Entry, requestID: UInt64)?
-    {
+    mutating func promote(
+        nonce: some Collection<UInt8>,
+        from endpoint: NodeEndpoint,
+        now: Discv5Instant
+    ) -> (entry: Entry, requestID: UInt64)? {
         guard let key = NonceKey(nonce), let sequence = byNonce[key] else { return nil }
         let index = Int(sequence &- firstSequence)
         guard index >= 0, index < entries.count, entries[index].isLive,
