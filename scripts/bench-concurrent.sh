@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: Apache-2.0
 # COUNT concurrent GetData fetches of one SIZE_MB file over uTP-over-discv5 between two `discv5`
 # processes on 127.0.0.1: `discv5 run --serve-dir` serves it, `discv5 get --parallel COUNT` fetches it
-# COUNT times at once (16 transfers at a time, the rest queued) and checks every copy's SHA-256.
+# COUNT times at once (32 transfers at a time, the rest queued) and checks every copy's SHA-256.
 # The LAST stdout line is one JSON object (the client's exit status is the script's):
 #   {"name":"concurrent","transfers":…,"completed":…,"failed":…,"bytes":…,"seconds":…,"mib_per_s":…}
 # Usage: scripts/bench-concurrent.sh [COUNT=1000] [SIZE_MB=1] [PORT=47300]

@@ -62,7 +62,7 @@ struct GetCommand: AsyncParsableCommand {
     @OptionGroup var client: ClientOptions
 
     /// Transfers `--parallel` runs at a time against one peer (the rest queue in the client).
-    static let parallelPerPeerLimit = 16
+    static let parallelPerPeerLimit = 32
 
     func run() async throws {
         signal(SIGPIPE, SIG_IGN)
