@@ -59,6 +59,16 @@ public struct NodeID: Hashable, Sendable, Comparable, CustomStringConvertible {
         return withUnsafeBytes(of: bigEndian) { Array($0) }
     }
 
+    /// Appends the 32 big-endian bytes to `buffer` without building an intermediate array (packet
+    /// headers carry the source id in every packet).
+    ///
+    /// - Parameters:
+    ///   - buffer: Where the bytes go.
+    public func append(to buffer: inout [UInt8]) {
+        let bigEndian = (words.0.bigEndian, words.1.bigEndian, words.2.bigEndian, words.3.bigEndian)
+        withUnsafeBytes(of: bigEndian) { buffer.append(contentsOf: $0) }
+    }
+
     /// Lowercase hex without prefix.
     public var hexString: String { Hex.encode(bytes) }
 
