@@ -54,6 +54,9 @@ final class NodeEngine: DatagramHandler {
     /// The last datagram source and its engine form: consecutive datagrams from one peer (the
     /// common case under load) then cost no address allocation.
     private var lastSource: (UDPEndpoint, NodeEndpoint)?
+    /// The same for the last destination: converting an engine endpoint for the transport cost four
+    /// allocations per datagram sent.
+    private var lastDestination: (NodeEndpoint, UDPEndpoint)?
     /// The uTP-over-TALKREQ service's connections.
     let utp: UTPTalkHost
     /// The wakeup requested from the transport, if any.
@@ -100,6 +103,13 @@ final class NodeEngine: DatagramHandler {
         let endpoint = NodeEndpoint(ip: ip, port: source.port)
         lastSource = (source, endpoint)
         return endpoint
+    }
+
+    private func destination(of endpoint: NodeEndpoint) -> UDPEndpoint? {
+        if let (cached, destination) = lastDestination, cached == endpoint { return destination }
+        guard let destination = UDPEndpoint(ipBytes: endpoint.ip.bytes, port: endpoint.port) else { return nil }
+        lastDestination = (endpoint, destination)
+        return destination
     }
 
     func receiveBatchEnded(sink: inout DatagramSink) {
@@ -269,7 +279,7 @@ final class NodeEngine: DatagramHandler {
         while let action = engine.nextAction() {
             switch action {
             case .send(let bytes, let endpoint):
-                guard let destination = UDPEndpoint(ipBytes: endpoint.ip.bytes, port: endpoint.port) else { continue }
+                guard let destination = destination(of: endpoint) else { continue }
                 counters.datagramsSent &+= 1
                 sink.send(bytes, to: destination)
             case .completed(let id, let result):

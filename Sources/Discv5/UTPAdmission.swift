@@ -57,7 +57,7 @@ struct UTPAdmission: ~Copyable {
     ) throws(UTPError) -> UInt16 {
         try self.checkLimits(peer)
         let used = self.receiveIDs[peer] ?? []
-        // At most 16 connections per peer use at most 64 of 65 536 ids: a few draws always suffice.
+        // 256 connections per peer (the default) block at most 1024 of 65 536 ids: a few draws suffice.
         for _ in 0..<64 {
             let candidate = UInt16.random(in: 0...UInt16.max, using: &random)
             let collides = [candidate &- 1, candidate, candidate &+ 1, candidate &+ 2].contains { used.contains($0) }

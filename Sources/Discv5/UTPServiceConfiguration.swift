@@ -26,9 +26,10 @@ public struct UTPServiceConfiguration: Sendable {
     /// Default most connections plus pending expectations in total: 1024. Each connection may hold its
     /// receive window and send buffer (1 MiB each by default); this is what bounds uTP memory.
     public static let defaultMaximumConnections = 1024
-    /// Default most connections plus pending expectations per peer: 16, so that one peer cannot take the
-    /// node's whole budget by asking for many transfers.
-    public static let defaultMaximumConnectionsPerPeer = 16
+    /// Default most connections plus pending expectations per peer: 256. A closed connection still counts
+    /// during its ~2 s linger (``UTPConfiguration/closedLinger``), so this bounds the rate of transfers
+    /// with one peer to about half of it per second; 256 lets short transfers run back to back.
+    public static let defaultMaximumConnectionsPerPeer = 256
 
     /// How long an expectation waits for its SYN before ``UTPExpectation/accept()`` throws
     /// ``UTPError`` `timedOut`. Default ``defaultExpectationLifetime`` (20 s).
@@ -37,7 +38,7 @@ public struct UTPServiceConfiguration: Sendable {
     /// ``UTPService/connect(connectionID:to:)`` throw ``UTPError`` `connectionLimitReached`. Default
     /// ``defaultMaximumConnections`` (1024).
     public var maximumConnections: Int = defaultMaximumConnections
-    /// The same limit per peer (node id and endpoint). Default ``defaultMaximumConnectionsPerPeer`` (16).
+    /// The same limit per peer (node id and endpoint). Default ``defaultMaximumConnectionsPerPeer`` (256).
     public var maximumConnectionsPerPeer: Int = defaultMaximumConnectionsPerPeer
     /// Payload bytes per uTP packet, clamped to 1...``maximumPayloadSize``. Default ``defaultPayloadSize``
     /// (1024). Overrides ``connection``'s `maxPayloadSize`.

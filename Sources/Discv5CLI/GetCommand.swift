@@ -25,6 +25,13 @@ struct GetCommand: AsyncParsableCommand {
             one line {"bytes":…,"seconds":…,"sha256":…,…} is printed instead. A progress bar with the rate \
             goes to stderr when stderr is a terminal. Exit 1 with one line when the value is not found, \
             the transfer times out or is reset; a failed transfer never leaves a partial --out file.
+
+            With --parallel N the value is fetched N times at once (a load test): at most \
+            \(GetCommand.parallelPerPeerLimit) transfers run at a time, the rest wait their turn, and a \
+            busy peer is retried with backoff. Every copy is hashed with SHA-256 and discarded (--out and \
+            --trace are refused); --sha256 HEX makes a copy with another digest count as failed. One line \
+            sums it up; with --json {"transfers":…,"completed":…,"failed":…,"bytes":…,"seconds":…,\
+            "mib_per_s":…,"sha256":…}, where --timeout applies to each copy. Exit 1 when any copy failed.
             """
     )
 
@@ -46,7 +53,16 @@ struct GetCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Refuse values larger than this many bytes.")
     var maxBytes: UInt64 = 1 << 34
 
+    @Option(name: .long, help: "Fetch the value this many times at once and print one summary (a load test).")
+    var parallel: Int = 1
+
+    @Option(name: .long, help: "With --parallel: the expected SHA-256 (hex) of the value.")
+    var sha256: String?
+
     @OptionGroup var client: ClientOptions
+
+    /// Transfers `--parallel` runs at a time against one peer (the rest queue in the client).
+    static let parallelPerPeerLimit = 32
 
     func run() async throws {
         signal(SIGPIPE, SIG_IGN)
@@ -56,6 +72,11 @@ struct GetCommand: AsyncParsableCommand {
             throw CLIError.badInput("NAME must be 1 to \(GetData.maximumKeyLength) bytes")
         }
         guard timeout > 0 else { throw CLIError.badInput("--timeout must be positive") }
+        guard parallel >= 1 else { throw CLIError.badInput("--parallel must be at least 1") }
+        if parallel > 1 || sha256 != nil {
+            try await runParallel(record: record, key: key)
+            return
+        }
         let trace = self.trace.map { TransferTrace(path: $0) }
         try trace?.create()
         let listen = try NodeOptions.ephemeralListen(for: record, override: client.listen)
@@ -84,5 +105,43 @@ struct GetCommand: AsyncParsableCommand {
             printError(result.summary)
         }
         flushStandardOutput()
+    }
+
+    private func runParallel(record: ENR, key: [UInt8]) async throws {
+        guard out == nil, trace == nil else {
+            throw CLIError.badInput("--parallel discards the copies: --out and --trace are not allowed with it")
+        }
+        let expected = sha256?.lowercased()
+        if let expected {
+            guard expected.count == 64, expected.allSatisfy(\.isHexDigit) else {
+                throw CLIError.badInput("--sha256 must be 64 hex digits")
+            }
+        }
+        let listen = try NodeOptions.ephemeralListen(for: record, override: client.listen)
+        let outcome = try await NodeOptions.withClientNode(listen: listen, logLevel: client.logLevel) { node in
+            await ParallelFetch.run(
+                client: GetDataClient(
+                    node: node,
+                    maximumLength: maxBytes,
+                    maximumConcurrentTransfersPerPeer: Self.parallelPerPeerLimit,
+                    busyRetries: 16
+                ),
+                key: key,
+                name: name,
+                from: record,
+                count: parallel,
+                expectedSHA256: expected,
+                timeout: .seconds(timeout)
+            )
+        }
+        if client.json {
+            printJSON(outcome.json)
+        } else {
+            print(outcome.summary)
+        }
+        flushStandardOutput()
+        if outcome.failed > 0 {
+            throw CLIError.failure("get '\(name)': \(outcome.failed) of \(outcome.transfers) transfers failed")
+        }
     }
 }

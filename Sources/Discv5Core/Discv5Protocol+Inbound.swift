@@ -256,7 +256,10 @@ extension Discv5Protocol {
         // "The challenge can be traced back to the request packet which solicited it by
         // checking the `nonce`" ... "WHOAREYOU is only ever valid as a response to a previously
         // sent request."
-        guard let handle = tracker.handle(forNonce: packet.nonce), let request = tracker[handle],
+        guard
+            let handle = tracker.handle(forNonce: packet.nonce)
+                ?? promoteUntracked(nonce: packet.nonce, from: source, now: now),
+            let request = tracker[handle],
             request.address.endpoint == source, request.stage != .queued
         else {
             count(\.unsolicitedWhoAreYou)

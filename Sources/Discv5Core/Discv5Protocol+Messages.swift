@@ -61,6 +61,10 @@ extension Discv5Protocol {
         guard let handle = tracker.handle(forResponseFrom: peer, requestID: requestID.bytes),
             let request = tracker[handle], request.stage == .sent
         else {
+            if untracked.answers(requestID: requestID.bytes, from: peer) {
+                count(\.ignoredResponse)
+                return nil
+            }
             count(\.unsolicitedResponse)
             return nil
         }

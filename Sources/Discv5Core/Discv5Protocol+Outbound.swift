@@ -33,6 +33,12 @@ extension Discv5Protocol {
         now: Discv5Instant
     ) -> RequestHandle {
         let handle = tracker.makeHandle()
+        if mode == .noResponse, outgoingHandshakes[contact.address] == nil,
+            let session = usableSession(for: contact.address, now: now),
+            sendUntracked(request, to: contact, session: session, now: now)
+        {
+            return handle
+        }
         var contact = contact
         if contact.publicKey == nil, let known = recordLookup(contact.nodeID), known.nodeID == contact.nodeID {
             contact.publicKey = known.publicKey
@@ -120,7 +126,12 @@ extension Discv5Protocol {
     /// The wire message of a tracked request.
     func message(for request: PendingRequest) -> Message? {
         guard let requestID = try? RequestID(bytes: request.requestID) else { return nil }
-        switch request.request {
+        return message(for: request.request, requestID: requestID)
+    }
+
+    /// The wire message of a request with an id.
+    func message(for request: OutgoingRequest, requestID: RequestID) -> Message {
+        switch request {
         case .ping:
             return .ping(Ping(requestID: requestID, enrSeq: localRecord.seq))
         case .findNode(let distances):
@@ -146,6 +157,60 @@ extension Discv5Protocol {
         } catch {
             return nil
         }
+    }
+
+    /// Sends a no-response request under `session` without tracking it (see ``UntrackedSends``);
+    /// `false` when it could not be sealed (the tracked path then handles the failure).
+    func sendUntracked(
+        _ request: OutgoingRequest,
+        to contact: NodeContact,
+        session: Session,
+        now: Discv5Instant
+    ) -> Bool {
+        let requestID = RequestID(untracked.nextRequestID)
+        guard
+            let (packet, nonce) = sealOrdinary(message(for: request, requestID: requestID).encode(), session: session),
+            let key = UntrackedSends.NonceKey(nonce)
+        else { return false }
+        untracked.append(
+            UntrackedSends.Entry(
+                contact: contact,
+                request: request,
+                nonce: key,
+                deadline: now.advanced(by: configuration.requestTimeout),
+                isLive: true
+            ),
+            now: now
+        )
+        emit(.send(packet, to: contact.endpoint))
+        return true
+    }
+
+    /// Turns the untracked request a WHOAREYOU answers into a tracked one, as if it had been
+    /// tracked all along, so the handshake re-sends it.
+    func promoteUntracked(
+        nonce: some Collection<UInt8>,
+        from source: NodeEndpoint,
+        now: Discv5Instant
+    ) -> RequestHandle? {
+        guard let (entry, requestID) = untracked.promote(nonce: nonce, from: source, now: now) else { return nil }
+        var contact = entry.contact
+        if contact.publicKey == nil, let known = recordLookup(contact.nodeID), known.nodeID == contact.nodeID {
+            contact.publicKey = known.publicKey
+            contact.record = contact.record ?? known
+        }
+        var pending = PendingRequest(
+            handle: tracker.makeHandle(),
+            requestID: RequestID(requestID).bytes,
+            contact: contact,
+            request: entry.request,
+            mode: .noResponse,
+            stage: .sent,
+            deadline: entry.deadline
+        )
+        pending.packetNonce = Array(nonce)
+        tracker.insert(pending)
+        return pending.handle
     }
 
     /// Sends a tracked request under an existing session and starts its leg timer.
@@ -265,6 +330,7 @@ extension Discv5Protocol {
     /// - Parameters:
     ///   - now: The current time.
     public func handleTimeouts(now: Discv5Instant) {
+        untracked.removeExpired(now: now)
         while let handle = tracker.popExpired(now: now) {
             guard let request = tracker.remove(handle) else { continue }
             detachFromHandshake(request, now: now)

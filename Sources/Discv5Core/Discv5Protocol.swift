@@ -50,6 +50,8 @@ public final class Discv5Protocol {
     var challenges: ChallengeCache
     var whoAreYouLimiter: TokenBucketLimiter<IPAddress>
     var tracker = RequestTracker()
+    /// No-response requests sent under a session, kept only for a WHOAREYOU that may answer them.
+    var untracked: UntrackedSends
     /// Handshakes we started (random packet sent, or waiting for the triggering request's
     /// answer to it), with the requests queued behind them.
     var outgoingHandshakes: [NodeAddress: OutgoingHandshake] = [:]
@@ -90,6 +92,10 @@ public final class Discv5Protocol {
         self.localRecord = localRecord
         self.decoder = PacketDecoder(localNodeID: nodeID)
         self.random = BufferedSecureRandom.replacingSystem(random)
+        self.untracked = UntrackedSends(
+            capacity: Self.untrackedSendsCapacity,
+            requestIDBase: self.random.next()
+        )
         self.findNodeResponder = findNodeResponder
         self.recordLookup = recordLookup
         self.sessions = SessionCache(
@@ -100,6 +106,9 @@ public final class Discv5Protocol {
         self.whoAreYouLimiter = TokenBucketLimiter(configuration: configuration.whoAreYouRateLimit)
         self.lastSessionSweep = now
     }
+
+    /// The most no-response requests remembered for a WHOAREYOU (see ``UntrackedSends``).
+    static let untrackedSendsCapacity = 4096
 
     // MARK: - Shell interface
 

@@ -87,7 +87,6 @@ public final class AES128CTR {
         }
         guard buffer.count <= Int(Int32.max) else { throw .invalidInputLength("input exceeds 2 GiB") }
         guard let base = buffer.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
-        defer { OpenSSLAlgorithms.clearErrors() }
         // Re-initialising with only an IV keeps the key schedule and resets the counter and
         // the partial-block position, so every call is independent of the previous one.
         var written: Int32 = 0
@@ -95,6 +94,9 @@ public final class AES128CTR {
             EVP_CipherUpdate(context, base, &written, base, Int32(buffer.count)) == 1,
             Int(written) == buffer.count
         else {
+            // Only a failure leaves errors on OpenSSL's thread-local queue; clearing it on every
+            // call cost more than the masking itself.
+            OpenSSLAlgorithms.clearErrors()
             throw .internalFailure("AES-128-CTR failed")
         }
     }

@@ -142,20 +142,19 @@ public final class AES128GCM {
         guard output.count >= total, let out = output.baseAddress?.assumingMemoryBound(to: UInt8.self) else {
             throw .invalidInputLength("output buffer holds \(output.count) bytes, need \(total)")
         }
-        defer { OpenSSLAlgorithms.clearErrors() }
         try start(nonce: nonce, encrypting: true, ad: ad)
         var written: Int32 = 0
         guard
             EVP_CipherUpdate(context, out, &written, bytePointer(plaintext), Int32(plaintext.count)) == 1,
             Int(written) == plaintext.count
         else {
-            throw .internalFailure("AES-128-GCM encryption failed")
+            throw failed(.internalFailure("AES-128-GCM encryption failed"))
         }
         var final: Int32 = 0
         guard EVP_CipherFinal_ex(context, out + plaintext.count, &final) == 1,
             EVP_CIPHER_CTX_ctrl(context, EVP_CTRL_AEAD_GET_TAG, Int32(Self.tagByteCount), out + plaintext.count) == 1
         else {
-            throw .internalFailure("AES-128-GCM tag computation failed")
+            throw failed(.internalFailure("AES-128-GCM tag computation failed"))
         }
         return total
     }
@@ -186,14 +185,13 @@ public final class AES128GCM {
         guard output.count >= count else {
             throw .invalidInputLength("output buffer holds \(output.count) bytes, need \(count)")
         }
-        defer { OpenSSLAlgorithms.clearErrors() }
         try start(nonce: nonce, encrypting: false, ad: ad)
         let input = bytePointer(ciphertextAndTag)
         // A non-null output address even for an empty message; OpenSSL writes nothing then.
         let out = (output.baseAddress ?? emptyBufferAnchor).assumingMemoryBound(to: UInt8.self)
         var written: Int32 = 0
         guard EVP_CipherUpdate(context, out, &written, input, Int32(count)) == 1, Int(written) == count else {
-            throw .internalFailure("AES-128-GCM decryption failed")
+            throw failed(.internalFailure("AES-128-GCM decryption failed"))
         }
         // OpenSSL only reads the expected tag here, despite the mutable pointer type.
         guard
@@ -204,11 +202,11 @@ public final class AES128GCM {
                 UnsafeMutablePointer(mutating: input + count)
             ) == 1
         else {
-            throw .internalFailure("AES-128-GCM could not take the tag")
+            throw failed(.internalFailure("AES-128-GCM could not take the tag"))
         }
         var final: Int32 = 0
         guard EVP_CipherFinal_ex(context, out + count, &final) == 1 else {
-            throw .authenticationFailure("tag mismatch")
+            throw failed(.authenticationFailure("tag mismatch"))
         }
         return count
     }
@@ -252,6 +250,13 @@ public final class AES128GCM {
 
     // MARK: - Private
 
+    /// Clears OpenSSL's error queue after a failed call and passes `error` on. Only failures leave
+    /// errors there, so the success path skips the (per-packet, measurable) clearing.
+    private func failed(_ error: CryptoError) -> CryptoError {
+        OpenSSLAlgorithms.clearErrors()
+        return error
+    }
+
     private func checkLengths(data: Int, nonce: Int, ad: Int) throws(CryptoError) {
         guard nonce == Self.nonceByteCount else {
             throw .invalidNonceLength(expected: Self.nonceByteCount, actual: nonce)
@@ -266,12 +271,12 @@ public final class AES128GCM {
     private func start(nonce: UnsafeRawBufferPointer, encrypting: Bool, ad: UnsafeRawBufferPointer) throws(CryptoError)
     {
         guard EVP_CipherInit_ex2(context, nil, nil, bytePointer(nonce), encrypting ? 1 : 0, nil) == 1 else {
-            throw .internalFailure("AES-128-GCM nonce setup failed")
+            throw failed(.internalFailure("AES-128-GCM nonce setup failed"))
         }
         if !ad.isEmpty {
             var ignored: Int32 = 0
             guard EVP_CipherUpdate(context, nil, &ignored, bytePointer(ad), Int32(ad.count)) == 1 else {
-                throw .internalFailure("AES-128-GCM additional data failed")
+                throw failed(.internalFailure("AES-128-GCM additional data failed"))
             }
         }
     }

@@ -40,7 +40,7 @@ public enum AuthData: Sendable, Hashable {
 
     func append(to buffer: inout [UInt8]) {
         switch self {
-        case .ordinary(let sourceID): buffer.append(contentsOf: sourceID.bytes)
+        case .ordinary(let sourceID): sourceID.append(to: &buffer)
         case .whoAreYou(let whoAreYou): whoAreYou.append(to: &buffer)
         case .handshake(let handshake): handshake.append(to: &buffer)
         }

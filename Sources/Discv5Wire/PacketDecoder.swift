@@ -21,6 +21,12 @@ public final class PacketDecoder {
     public let localNodeID: NodeID
 
     private let mask: HeaderMask
+    /// Records already decoded from handshakes, by their exact bytes. A peer handshaking again (a new
+    /// session after ours expired or theirs restarted) offers the same record, whose signature check is
+    /// an ECDSA verification, a quarter of the recipient's handshake cost; identical bytes need no second
+    /// check. Bounded: past ``verifiedRecordCapacity`` an arbitrary entry makes room.
+    private var verifiedRecords: [[UInt8]: ENR] = [:]
+    static let verifiedRecordCapacity = 256
 
     /// Creates a decoder for packets sent to `localNodeID`.
     ///
@@ -194,10 +200,20 @@ public final class PacketDecoder {
             guard recordSize <= PacketLimits.maximumRecordSize else {
                 throw .make(.invalidRecord, "record of \(recordSize) bytes exceeds 300")
             }
-            do {
-                record = try ENR(encoded: bytes[recordStart..<end])
-            } catch {
-                throw .make(.invalidRecord, "\(error)")
+            let encoded = Array(bytes[recordStart..<end])
+            if let known = verifiedRecords[encoded] {
+                record = known
+            } else {
+                do {
+                    let decoded = try ENR(encoded: encoded)
+                    if verifiedRecords.count >= Self.verifiedRecordCapacity {
+                        verifiedRecords.remove(at: verifiedRecords.startIndex)
+                    }
+                    verifiedRecords[encoded] = decoded
+                    record = decoded
+                } catch {
+                    throw .make(.invalidRecord, "\(error)")
+                }
             }
         }
         return HandshakeAuthData(

@@ -25,6 +25,18 @@ public struct RequestID: Sendable, Hashable, CustomStringConvertible {
     ///
     /// - Parameters:
     ///   - value: The id as an integer.
+    /// Creates a request id from an array without copying it.
+    ///
+    /// - Parameters:
+    ///   - bytes: At most 8 bytes.
+    /// - Throws: ``Discv5WireError`` `requestIDTooLong` past 8 bytes.
+    public init(bytes: [UInt8]) throws(Discv5WireError) {
+        guard bytes.count <= PacketLimits.maximumRequestIDSize else {
+            throw .make(.requestIDTooLong, "\(bytes.count) bytes, maximum \(PacketLimits.maximumRequestIDSize)")
+        }
+        self.bytes = bytes
+    }
+
     public init(_ value: UInt64) {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(8)

@@ -25,11 +25,17 @@ public struct NodeID: Hashable, Sendable, Comparable, CustomStringConvertible {
     /// - Returns: `nil` for any other length.
     public init?(bytes: some Collection<UInt8>) {
         guard bytes.count == Self.byteCount else { return nil }
-        var values: [UInt64] = [0, 0, 0, 0]
+        // Locals, not an array: this runs for every packet's source id.
+        var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
         for (index, byte) in bytes.enumerated() {
-            values[index / 8] = values[index / 8] << 8 | UInt64(byte)
+            switch index >> 3 {
+            case 0: words.0 = words.0 << 8 | UInt64(byte)
+            case 1: words.1 = words.1 << 8 | UInt64(byte)
+            case 2: words.2 = words.2 << 8 | UInt64(byte)
+            default: words.3 = words.3 << 8 | UInt64(byte)
+            }
         }
-        self.words = (values[0], values[1], values[2], values[3])
+        self.words = words
     }
 
     /// Parses 64 hex digits (an optional `0x` prefix is accepted).
@@ -49,14 +55,18 @@ public struct NodeID: Hashable, Sendable, Comparable, CustomStringConvertible {
 
     /// The 32 bytes, most significant first.
     public var bytes: [UInt8] {
-        var output = [UInt8]()
-        output.reserveCapacity(Self.byteCount)
-        for word in [words.0, words.1, words.2, words.3] {
-            for shift in stride(from: 56, through: 0, by: -8) {
-                output.append(UInt8(truncatingIfNeeded: word >> UInt64(shift)))
-            }
-        }
-        return output
+        let bigEndian = (words.0.bigEndian, words.1.bigEndian, words.2.bigEndian, words.3.bigEndian)
+        return withUnsafeBytes(of: bigEndian) { Array($0) }
+    }
+
+    /// Appends the 32 big-endian bytes to `buffer` without building an intermediate array (packet
+    /// headers carry the source id in every packet).
+    ///
+    /// - Parameters:
+    ///   - buffer: Where the bytes go.
+    public func append(to buffer: inout [UInt8]) {
+        let bigEndian = (words.0.bigEndian, words.1.bigEndian, words.2.bigEndian, words.3.bigEndian)
+        withUnsafeBytes(of: bigEndian) { buffer.append(contentsOf: $0) }
     }
 
     /// Lowercase hex without prefix.

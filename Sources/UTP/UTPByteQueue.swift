@@ -10,7 +10,15 @@ struct UTPByteQueue: Sendable {
 
     var isEmpty: Bool { self.count == 0 }
 
-    private var capacity: Int { self.storage.count }
+    /// Bytes of storage held (0 until the first append, and again after ``releaseStorageIfEmpty()``).
+    var capacity: Int { self.storage.count }
+
+    /// Frees the storage when nothing is queued: an idle connection keeps no buffer.
+    mutating func releaseStorageIfEmpty() {
+        guard self.count == 0, !self.storage.isEmpty else { return }
+        self.storage = []
+        self.head = 0
+    }
 
     mutating func append(_ bytes: UnsafeRawBufferPointer) {
         guard !bytes.isEmpty else { return }

@@ -332,6 +332,7 @@ extension UTPConnection {
             self.resendQueue.removeAll()
             if reason != .finished { self.ackPending = false }
             self.events.append(.closed(reason))
+            self.releaseDrainedStorage()
         }
     }
 }

@@ -30,6 +30,9 @@ extension UTPConnection {
     /// - Parameters:
     ///   - now: The current time.
     public mutating func handleTimeout(now: UTPInstant) {
+        // Timers fire rarely while data flows and at least every keep-alive interval otherwise: the
+        // place to give back what a past burst left allocated.
+        defer { self.releaseDrainedStorage() }
         let nowNS = now.nanoseconds
         switch self.phase {
         case .closed:
@@ -92,5 +95,22 @@ extension UTPConnection {
         }
         self.duplicateAckCount = 0
         self.retransmissionDeadline = now &+ self.backedOffTimeout
+    }
+
+    /// Frees every buffer that is empty: the send and receive queues, the in-flight and resend records,
+    /// the out-of-order slots and the event queue. They grow again on demand; an idle or closed connection
+    /// holds none of the (up to window-sized) storage a transfer needed.
+    mutating func releaseDrainedStorage() {
+        self.sendBuffer.releaseStorageIfEmpty()
+        self.receiveBuffer.releaseStorageIfEmpty()
+        if self.inFlight.isEmpty { self.inFlight = [] }
+        if self.resendQueue.isEmpty { self.resendQueue = [] }
+        if self.outOfOrderCount == 0 { self.outOfOrder = [] }
+        if self.events.isEmpty { self.events = [] }
+    }
+
+    /// Bytes of buffer storage the byte queues hold (the part of a connection that scales with its window).
+    var bufferCapacity: Int {
+        self.sendBuffer.capacity + self.receiveBuffer.capacity
     }
 }

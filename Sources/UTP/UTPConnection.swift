@@ -392,7 +392,11 @@ public struct UTPConnection: Sendable {
         guard count > 0 else { return 0 }
         self.receiveBuffer.copy(offset: 0, length: count, appendingTo: &output)
         self.receiveBuffer.removeFirst(count)
-        if self.receiveBuffer.isEmpty { self.readablePending = false }
+        if self.receiveBuffer.isEmpty {
+            self.readablePending = false
+            // Nothing more can arrive: the last read gives the buffer back.
+            if self.isClosed { self.receiveBuffer.releaseStorageIfEmpty() }
+        }
         // Tell the sender promptly when its view of our window opens up a lot.
         let free = self.freeReceiveSpace
         let payload = self.configuration.maxPayloadSize

@@ -69,17 +69,33 @@ public struct UTPMultiplexer<Peer: Hashable & Sendable>: Sendable {
         var receiveID: UInt16
     }
 
+    /// A connection behind one reference: moving the (large) connection value out of its slot and back on
+    /// every packet, and copying it whole to read its deadline, cost more than the packet's own work.
+    /// Copy-on-write keeps the multiplexer a value: a shared box is cloned before it changes.
+    final class ConnectionBox: @unchecked Sendable {
+        var connection: UTPConnection
+
+        init(_ connection: UTPConnection) {
+            self.connection = connection
+        }
+    }
+
     enum Slot: Sendable {
         case pending(sendID: UInt16, expiry: UInt64)
-        case live(UTPConnection)
+        case live(ConnectionBox)
 
-        /// Runs `body` on the live connection in place (the enum briefly holds a placeholder so the
-        /// connection's storage is uniquely referenced); `nil` for a pending slot.
+        static func live(_ connection: UTPConnection) -> Slot {
+            .live(ConnectionBox(connection))
+        }
+
+        /// Runs `body` on the live connection in place (the enum briefly holds a placeholder so the box is
+        /// uniquely referenced, and cloned first if it is not); `nil` for a pending slot.
         mutating func modifyConnection<R>(_ body: (inout UTPConnection) -> R) -> R? {
-            guard case .live(var connection) = self else { return nil }
+            guard case .live(var box) = self else { return nil }
             self = .pending(sendID: 0, expiry: 0)
-            defer { self = .live(connection) }
-            return body(&connection)
+            if !isKnownUniquelyReferenced(&box) { box = ConnectionBox(box.connection) }
+            defer { self = .live(box) }
+            return body(&box.connection)
         }
 
         /// Whether the slot holds a connection (no copy of it is made).
@@ -387,11 +403,11 @@ public struct UTPMultiplexer<Peer: Hashable & Sendable>: Sendable {
             let deadline: UInt64?
             switch entry.slot {
             case .pending(_, let expiry): deadline = expiry
-            case .live(let connection):
+            case .live(let box):
                 deadline =
-                    connection.isClosed
-                    ? connection.closedAt.map { $0 &+ connection.timing.closedLinger }
-                    : connection.nextDeadline?.nanoseconds
+                    box.connection.isClosed
+                    ? box.connection.closedAt.map { $0 &+ box.connection.timing.closedLinger }
+                    : box.connection.nextDeadline?.nanoseconds
             }
             if let deadline { earliest = min(earliest ?? deadline, deadline) }
         }
@@ -409,10 +425,12 @@ public struct UTPMultiplexer<Peer: Hashable & Sendable>: Sendable {
             switch entry.slot {
             case .pending(_, let expiry):
                 if now.nanoseconds >= expiry { expired.append(handle) }
-            case .live(let connection):
-                if connection.isClosed {
-                    if connection.isReleasable(now: now), connection.readableBytes == 0 { released.append(handle) }
-                } else if let deadline = connection.nextDeadline, deadline <= now {
+            case .live(let box):
+                if box.connection.isClosed {
+                    if box.connection.isReleasable(now: now), box.connection.readableBytes == 0 {
+                        released.append(handle)
+                    }
+                } else if let deadline = box.connection.nextDeadline, deadline <= now {
                     due.append(handle)
                 }
             }
@@ -434,8 +452,8 @@ public struct UTPMultiplexer<Peer: Hashable & Sendable>: Sendable {
     /// - Parameters:
     ///   - handle: The connection.
     public func connection(_ handle: UTPConnectionHandle) -> UTPConnection? {
-        guard case .live(let connection)? = self.entries[handle]?.slot else { return nil }
-        return connection
+        guard case .live(let box)? = self.entries[handle]?.slot else { return nil }
+        return box.connection
     }
 
     /// Whether the handle names a pending expectation that has not seen its SYN yet.

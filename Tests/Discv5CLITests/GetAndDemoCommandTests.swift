@@ -54,6 +54,50 @@ struct GetAndDemoCommandTests {
         #expect(piped.stdout == String(decoding: small, as: UTF8.self))
     }
 
+    @Test func parallelGetFetchesEveryCopyAndChecksItsDigest() throws {
+        let served = Self.freshDirectory("parallel")
+        try FileManager.default.createDirectory(atPath: served, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: served) }
+        var generator = SystemRandomNumberGenerator()
+        let value = (0..<(64 << 10) / 8).flatMap { _ in withUnsafeBytes(of: generator.next()) { Array($0) } }
+        try Data(value).write(to: URL(fileURLWithPath: served + "/value.bin"))
+        let node = try NodeProcess([
+            "--listen", "127.0.0.1:0", "--data-dir", Self.freshDirectory("p"), "--serve-dir", served,
+        ])
+        defer { _ = try? node.terminate() }
+        let digest = Hex.encode(SHA256.hash(value))
+
+        // 40 copies: more than the 32 that run at once, so some wait their turn.
+        let result = try CLIRunner.run(["get", node.enr, "value.bin", "--parallel", "40", "--sha256", digest, "--json"])
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        let object = try parseJSONObject(result.stdout)
+        #expect(object["transfers"] as? Int == 40)
+        #expect(object["completed"] as? Int == 40)
+        #expect(object["failed"] as? Int == 0)
+        #expect(object["bytes"] as? Int == 40 * value.count)
+        #expect(object["sha256"] as? String == digest)
+
+        // A digest the copies do not have: every copy counts as failed, exit 1.
+        let wrong = String(repeating: "0", count: 64)
+        let mismatch = try CLIRunner.run(["get", node.enr, "value.bin", "--parallel", "3", "--sha256", wrong, "--json"])
+        #expect(mismatch.exitCode == 1)
+        let failed = try parseJSONObject(mismatch.stdout)
+        #expect(failed["completed"] as? Int == 0)
+        #expect(failed["failed"] as? Int == 3)
+    }
+
+    @Test func parallelGetRejectsBadInput() throws {
+        let enr =
+            "enr:-IS4QHCYrYZbAKWCBRlAy5zzaDZXJBGkcnh4MHcBFZntXNFrdvJjX04jRzjzCBOonrkTfj499SZuOh8R33Ls8RRcy5wBgmlkgnY0gmlwhH8AAAGJc2VjcDI1NmsxoQPKY0yuDUmstAHYpMa2_oxVtw0RW_QAdpzBQA8yWM0xOIN1ZHCCdl8"
+        for arguments in [
+            ["--parallel", "0"], ["--parallel", "2", "--out", "/tmp/x"], ["--parallel", "2", "--sha256", "xyz"],
+        ] {
+            let result = try CLIRunner.run(["get", enr, "value.bin"] + arguments)
+            #expect(result.exitCode == 2, "\(arguments): \(result.stderr)")
+            #expect(result.stderr.split(separator: "\n").count == 1, "\(arguments): \(result.stderr)")
+        }
+    }
+
     @Test func getOfAMissingNameFailsWithOneLine() throws {
         let served = Self.freshDirectory("empty")
         try FileManager.default.createDirectory(atPath: served, withIntermediateDirectories: true)

@@ -143,6 +143,51 @@ struct RequestTests {
         #expect(machineA.pendingRequestCount == 0)
     }
 
+    @Test func noResponseRequestUnderASessionIsNotTrackedAndItsAnswerIsIgnored() {
+        let (network, machineA, machineB) = pair()
+        machineA.sendRequest(.ping, to: b.contact, mode: .expectResponse, now: network.now)
+        network.run()
+        machineA.sendRequest(
+            .talk(protocol: Array("utp".utf8), payload: [0x42]),
+            to: b.contact,
+            mode: .noResponse,
+            now: network.now
+        )
+        #expect(machineA.pendingRequestCount == 0)
+        network.run()
+        let incoming = network.talkRequests(at: b.endpoint)
+        #expect(incoming.map(\.payload) == [[0x42]])
+        machineB.respondToTalkRequest(incoming[0].token, response: [], now: network.now)
+        network.run()
+        #expect(machineA.metrics.ignoredResponse == 1)
+        #expect(machineA.metrics.unsolicitedResponse == 0)
+        #expect(machineA.nextDeadline == nil)
+    }
+
+    @Test func untrackedNoResponseRequestIsResentInAHandshakeWhenThePeerLostTheSession() {
+        let (network, machineA, machineB) = pair()
+        machineA.sendRequest(.ping, to: b.contact, mode: .expectResponse, now: network.now)
+        network.run()
+        machineB.dropSession(with: a.nodeID, at: a.endpoint)
+        for payload: UInt8 in [1, 2, 3] {
+            machineA.sendRequest(
+                .talk(protocol: Array("utp".utf8), payload: [payload]),
+                to: b.contact,
+                mode: .noResponse,
+                now: network.now
+            )
+        }
+        network.run()
+        // B answered each packet with a WHOAREYOU; the first one brought the first packet back
+        // inside the one handshake, the other two were given up (uTP retransmits its own).
+        #expect(network.talkRequests(at: b.endpoint).map(\.payload) == [[1]])
+        #expect(machineB.hasSession(with: a.nodeID, at: a.endpoint, now: network.now))
+        #expect(machineA.metrics.unsolicitedWhoAreYou == 2)
+        network.advance(to: .ms(5000))
+        #expect(network.failures(at: a.endpoint).isEmpty)
+        #expect(machineA.pendingRequestCount == 0)
+    }
+
     @Test func noResponseTimeoutDoesNotFailTheOtherRequests() {
         let (network, machineA, _) = pair()
         network.drop = { _ in true }
