@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 SWIFT ?= swift
 
-.PHONY: all deps build test lint run clean
+.PHONY: all deps build test lint run soak clean
 
 all: build
 
@@ -26,6 +26,14 @@ lint:
 run: deps
 	$(SWIFT) build -c release --product discv5
 	$$($(SWIFT) build -c release --show-bin-path)/discv5 demo
+
+# Long-running soak (not in CI): 50 `discv5 run` processes on 127.0.0.1 with churn (SIGTERM/SIGKILL and
+# rejoin with the same data dir) and continuous SHA-256-checked `discv5 get` transfers for MINUTES
+# minutes; the summary is printed and written to .build/soak/summary.txt.
+MINUTES ?= 10
+soak: deps
+	$(SWIFT) build -c release --product discv5
+	python3 scripts/soak.py --discv5 $$($(SWIFT) build -c release --show-bin-path)/discv5 --minutes $(MINUTES)
 
 clean:
 	rm -rf .build
