@@ -516,7 +516,7 @@ def main():
     parser.add_argument("--discv5", required=True, help="the release discv5 binary")
     parser.add_argument("--minutes", type=float, default=10)
     parser.add_argument("--nodes", type=int, default=50)
-    parser.add_argument("--workers", type=int, default=3, help="concurrent `discv5 get` loops")
+    parser.add_argument("--workers", type=int, default=2, help="concurrent `discv5 get` loops")
     parser.add_argument("--work", default=".build/soak", help="work directory (emptied first)")
     parser.add_argument("--base-port", type=int, default=41000)
     parser.add_argument("--seed", type=int, default=int(time.time()))
