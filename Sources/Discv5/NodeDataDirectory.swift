@@ -3,6 +3,7 @@
 import Discv5Crypto
 import ENR
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -156,7 +157,9 @@ public struct NodeDataDirectory: Sendable, Hashable {
         for name in names {
             guard
                 let final = finals.first(where: { name.hasPrefix("." + $0 + Self.temporaryMarker) }),
-                let owner = pid_t(name.dropFirst(1 + final.utf8.count + Self.temporaryMarker.utf8.count)),
+                let owner = pid_t(
+                    name.dropFirst(1 + final.utf8.count + Self.temporaryMarker.utf8.count).prefix { $0 != "-" }
+                ),
                 owner != getpid(),
                 kill(owner, 0) != 0, errno == ESRCH
             else { continue }
@@ -169,6 +172,9 @@ public struct NodeDataDirectory: Sendable, Hashable {
 
     /// Between a file's name and the writer's process id in a temporary file's name.
     private static let temporaryMarker = ".tmp-"
+    /// Numbers this process's temporaries: two writes of one file at once (the periodic save and
+    /// the one at shutdown) each rename a whole file of their own, never a mix of both.
+    private static let temporaryCounter = Atomic<UInt64>(0)
 
     private struct NodesFile: Codable {
         var nodes: [String]
@@ -185,7 +191,8 @@ public struct NodeDataDirectory: Sendable, Hashable {
     /// Writes `name` atomically: temp file, fsync, rename, fsync of the directory.
     private func atomicWrite(_ name: String, _ bytes: [UInt8], mode: mode_t) throws {
         let target = path + "/" + name
-        let temporary = path + "/." + name + Self.temporaryMarker + "\(getpid())"
+        let number = Self.temporaryCounter.wrappingAdd(1, ordering: .relaxed).newValue
+        let temporary = path + "/." + name + Self.temporaryMarker + "\(getpid())-\(number)"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
         guard descriptor >= 0 else {
             throw Discv5Error.storageFailed("cannot write \(temporary): \(String(cString: strerror(errno)))")

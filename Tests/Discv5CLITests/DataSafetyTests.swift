@@ -50,7 +50,8 @@ struct DataSafetyTests {
         }
         // A kill between write and rename leaves a temporary behind; the next start removes it.
         let clean = try ChildProcess(executable: "DataDirectoryWriter", arguments: [directory, "--clean"])
-        _ = try clean.readLine(timeout: 30)
+        let removed = try clean.readLine(timeout: 30)
+        print("after 30 SIGKILLs: \(removed ?? "nothing printed") stale temporaries")
         #expect(clean.waitForExit(timeout: 20) == 0)
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.contains(".tmp-") }
         #expect(leftovers.isEmpty, "\(leftovers)")
