@@ -100,6 +100,7 @@ struct DataSafetyTests {
         #expect(message.split(separator: "\n").count == 1, "\(message)")
         #expect(message.contains("reset by the peer"), "\(message)")
         #expect(!FileManager.default.fileExists(atPath: out))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: work) == ["trace.csv"])
 
         let saved = try Data(contentsOf: URL(fileURLWithPath: dataDir + "/nodes.json"))
         _ = try JSONDecoder().decode(NodesFile.self, from: saved)
@@ -205,5 +206,28 @@ struct GetFailureTests {
         #expect(result.stdout.isEmpty)
         #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
         #expect(result.stderr.contains("did not answer (timeout)"), "\(result.stderr)")
+    }
+
+    @Test func aFailedGetLeavesAnExistingOutFileAsItWas() throws {
+        let serveDir = freshDirectory("serve")
+        let work = freshDirectory("out")
+        let dataDir = freshDirectory("data")
+        defer {
+            for path in [serveDir, work, dataDir] { try? FileManager.default.removeItem(atPath: path) }
+        }
+        for path in [serveDir, work] {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        }
+        let out = work + "/value"
+        try Data("previous".utf8).write(to: URL(fileURLWithPath: out))
+        let node = try NodeProcess([
+            "--listen", "127.0.0.1:0", "--serve-dir", serveDir, "--data-dir", freshDirectory("d"),
+        ])
+        defer { _ = try? node.terminate() }
+        let result = try CLIRunner.run(["get", node.enr, "missing", "--out", out])
+        #expect(result.exitCode == 1)
+        #expect(result.stderr.contains("not found"), "\(result.stderr)")
+        #expect(try String(contentsOfFile: out, encoding: .utf8) == "previous")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: work) == ["value"])
     }
 }
