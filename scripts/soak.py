@@ -17,7 +17,8 @@ What it does:
   each result is compared with the expected size and SHA-256: byte-exact, or failed with a reason
   (a success with other bytes is counted as "wrong data", the one outcome that must stay at 0);
 - RSS of every process that lives through the whole run is sampled at the 5-minute mark (half-way
-  for runs under 10 minutes) and at the end;
+  for runs under 10 minutes) and at the end, both times idle: new transfers are held back until
+  none is in flight, then --rss-settle seconds pass (longer than `discv5 run`'s 5 s heap trim);
 - at the end every node gets SIGTERM; the summary goes to stdout and to WORK/summary.txt (and
   summary.json). Exit status 0 when no wrong data was seen, no RSS grew past 10 %, every SIGTERM
   ended with exit 0 and the state files parse; 1 otherwise.
@@ -130,6 +131,8 @@ class Soak:
         self.shutdown_seconds = []
         self.sigterm_exit_codes = {}
         self.started = None
+        self.paused = threading.Event()  # set while RSS is sampled: no new transfers start
+        self.active_transfers = 0
 
     # MARK: - Setup
 
@@ -313,45 +316,68 @@ class Soak:
 
     def transfer_loop(self):
         while not self.stop.is_set():
-            node, name, (size, sha256) = self.pick_transfer()
-            generation = node.generation
-            try:
-                result = subprocess.run(
-                    [self.binary, "get", node.enr, name, "--json", "--timeout", str(self.args.get_timeout)],
-                    stdin=subprocess.DEVNULL, capture_output=True, text=True,
-                    timeout=self.args.get_timeout + 30,
-                )
-                code, stdout, stderr = result.returncode, result.stdout, result.stderr
-            except subprocess.TimeoutExpired:
-                code, stdout, stderr = None, "", "get process hung past its own timeout"
-            raced = node.generation != generation or not node.is_up
+            if self.paused.is_set():
+                time.sleep(0.1)
+                continue
             with self.lock:
-                if code == 0:
-                    try:
-                        answer = json.loads(stdout.strip().splitlines()[-1])
-                        got = (int(answer["bytes"]), answer["sha256"])
-                    except (ValueError, KeyError, IndexError):
-                        got = None
-                    if got == (size, sha256):
-                        self.transfers_ok += 1
-                        self.bytes_ok += size
-                    else:
-                        self.wrong_data.append(f"node {node.index} {name}: expected {size} B, got {got}")
-                        log(f"PROBLEM: wrong data reported as success: node {node.index} {name} {got}")
+                self.active_transfers += 1
+            try:
+                self.one_transfer()
+            finally:
+                with self.lock:
+                    self.active_transfers -= 1
+
+    def one_transfer(self):
+        node, name, (size, sha256) = self.pick_transfer()
+        generation = node.generation
+        try:
+            result = subprocess.run(
+                [self.binary, "get", node.enr, name, "--json", "--timeout", str(self.args.get_timeout)],
+                stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                timeout=self.args.get_timeout + 30,
+            )
+            code, stdout, stderr = result.returncode, result.stdout, result.stderr
+        except subprocess.TimeoutExpired:
+            code, stdout, stderr = None, "", "get process hung past its own timeout"
+        raced = node.generation != generation or not node.is_up
+        with self.lock:
+            if code == 0:
+                try:
+                    answer = json.loads(stdout.strip().splitlines()[-1])
+                    got = (int(answer["bytes"]), answer["sha256"])
+                except (ValueError, KeyError, IndexError):
+                    got = None
+                if got == (size, sha256):
+                    self.transfers_ok += 1
+                    self.bytes_ok += size
                 else:
-                    reason = self.failure_reason(stderr) if code is not None else "get process hung"
-                    if code not in (None, 1):
-                        reason += f" (exit {code})"
-                    self.failures[reason] = self.failures.get(reason, 0) + 1
-                    if raced:
-                        self.failures_racing_churn += 1
+                    self.wrong_data.append(f"node {node.index} {name}: expected {size} B, got {got}")
+                    log(f"PROBLEM: wrong data reported as success: node {node.index} {name} {got}")
+            else:
+                reason = self.failure_reason(stderr) if code is not None else "get process hung"
+                if code not in (None, 1):
+                    reason += f" (exit {code})"
+                self.failures[reason] = self.failures.get(reason, 0) + 1
+                if raced:
+                    self.failures_racing_churn += 1
 
     # MARK: - Run
 
     def sample_rss(self, attribute):
+        """Samples idle RSS: no transfer in flight, then a pause longer than `discv5 run`'s 5 s
+        heap trim, so both samples compare like with like (not a transfer's buffers at a peak)."""
+        self.paused.set()
+        deadline = now() + 180
+        while now() < deadline:
+            with self.lock:
+                if self.active_transfers == 0:
+                    break
+            time.sleep(0.1)
+        time.sleep(self.args.rss_settle)
         for node in self.nodes:
             if node.long_lived and node.is_up:
                 setattr(node, attribute, (node.process.pid, rss_kib(node.process.pid)))
+        self.paused.clear()
 
     def run(self):
         args = self.args
@@ -471,7 +497,10 @@ class Soak:
                 f"live table entries saved at the final SIGTERM: min {tables[0]}, median "
                 f"{tables[len(tables) // 2]}, max {tables[-1]} ({len(tables)} nodes)"
             )
-        lines.append(f"RSS (KiB) of {len(deviations)} long-lived processes, at {mark:.0f} s vs end:")
+        lines.append(
+            f"RSS (KiB) of {len(deviations)} long-lived processes, idle (transfers paused, "
+            f"{self.args.rss_settle:.0f} s settle) at {mark:.0f} s vs end:"
+        )
         for index, start, end, percent in deviations:
             lines.append(f"  node {index:02d}: {start} -> {end} ({percent:+.1f} %)")
         if worst:
@@ -524,6 +553,7 @@ def main():
     parser.add_argument("--churn-interval", type=float, nargs=2, default=(5, 15), metavar=("MIN", "MAX"),
                         help="seconds between churn events")
     parser.add_argument("--get-timeout", type=float, default=60)
+    parser.add_argument("--rss-settle", type=float, default=8, help="idle seconds before an RSS sample")
     parser.add_argument("--bootnodes", type=int, default=10, help="earlier nodes given to each node as bootnodes")
     args = parser.parse_args()
     soak = Soak(args)

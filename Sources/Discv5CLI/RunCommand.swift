@@ -99,7 +99,9 @@ struct RunCommand: AsyncParsableCommand {
             print(record.text)
         }
         flushStandardOutput()
+        let trim = HeapTrim.start(every: .seconds(5))
         await signals.wait()
+        trim?.cancel()
         await node.shutdown()
     }
 
