@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 SWIFT ?= swift
 
-.PHONY: all deps build test lint run bench flood clean
+.PHONY: all deps build test lint run bench flood soak clean
 
 all: build
 
@@ -39,6 +39,14 @@ bench: deps
 flood: deps
 	$(SWIFT) build -c release --product discv5
 	scripts/flood.py --discv5 $$($(SWIFT) build -c release --show-bin-path)/discv5 --seconds $${FLOOD_SECONDS:-60}
+
+# Long-running soak (not in CI): 50 `discv5 run` processes on 127.0.0.1 with churn (SIGTERM/SIGKILL and
+# rejoin with the same data dir) and continuous SHA-256-checked `discv5 get` transfers for MINUTES
+# minutes; the summary is printed and written to .build/soak/summary.txt.
+MINUTES ?= 10
+soak: deps
+	$(SWIFT) build -c release --product discv5
+	python3 scripts/soak.py --discv5 $$($(SWIFT) build -c release --show-bin-path)/discv5 --minutes $(MINUTES)
 
 clean:
 	rm -rf .build Benchmarks/.build

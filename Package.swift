@@ -265,9 +265,16 @@ let package = Package(
             resources: [.copy("Vectors")],
             swiftSettings: strictSettings
         ),
+        // A child process for Discv5CLITests: rewrites a data directory until it is killed.
+        .executableTarget(
+            name: "DataDirectoryWriter",
+            dependencies: ["Discv5", "Discv5Crypto", "ENR"],
+            path: "Tests/DataDirectoryWriter",
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "Discv5CLITests",
-            dependencies: ["Discv5CLI", "Discv5Crypto"],
+            dependencies: ["Discv5CLI", "Discv5Crypto", "ENR"],
             swiftSettings: strictSettings
         ),
     ]

@@ -139,6 +139,7 @@ public final class Node: Sendable {
             try Node.contact(for: record, prefersIPv6: prefersIPv6, isSingleFamily: isSingleFamily)
         }
         do {
+            directory?.removeStaleTemporaryFiles()
             let seq = (directory?.storedSeq() ?? 0) &+ 1
             let record = try Self.makeRecord(
                 configuration: configuration,
@@ -234,10 +235,12 @@ public final class Node: Sendable {
         }
     }
 
-    /// Shuts the node down gracefully: waiting operations fail with
-    /// ``Discv5Error/Code/nodeShutDown``, the live table and record `seq` are saved (with a data
-    /// directory), the socket closes and ``events`` iteration ends. TALK handlers still running
-    /// are not awaited. Idempotent; concurrent callers all wait for the one shutdown.
+    /// Shuts the node down gracefully: uTP connections are reset (the peer sees the transfer
+    /// end with an error, never as complete), waiting operations fail with
+    /// ``Discv5Error/Code/nodeShutDown``, TALK handlers still running are cancelled and awaited
+    /// for at most ``NodeConfiguration/shutdownGracePeriod``, the socket closes, the live table
+    /// and record `seq` are saved (with a data directory) and ``events`` iteration ends.
+    /// Idempotent; concurrent callers all wait for the one shutdown.
     public func shutdown() async {
         let task = lifecycle.withLock { state in
             if let task = state.shutdownTask { return task }
@@ -254,9 +257,18 @@ public final class Node: Sendable {
         utpCore.close()
         let final = try? await transport.submit { engine, sink in
             let state = engine.shutDown(sink: &sink)
-            return (state.records, state.record)
+            return (state.records, state.record, state.talkTasks)
         }
         pending.close(failingWith: .nodeShutDown())
+        if let talkTasks = final?.2, !talkTasks.isEmpty {
+            let ended = await Self.waitForAll(talkTasks, upTo: configuration.shutdownGracePeriod)
+            if !ended {
+                logger.warning(
+                    "TALK handlers ignored cancellation; shutting down without them",
+                    metadata: ["grace_period": "\(configuration.shutdownGracePeriod)"]
+                )
+            }
+        }
         await transport.close()
         if let directory = configuration.dataDirectory, let final {
             do {
@@ -274,6 +286,55 @@ public final class Node: Sendable {
             return state.waiters
         }
         for waiter in waiters { waiter.resume() }
+    }
+
+    /// Waits until every task ended or `limit` passed, whichever comes first; `true` when they all ended.
+    /// A task that ignores cancellation must not hold the shutdown past its bound, so neither waiter
+    /// is a child task (a task group would wait for both).
+    private static func waitForAll(_ tasks: [Task<Void, Never>], upTo limit: Duration) async -> Bool {
+        let race = FirstOutcome()
+        return await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+            race.arm(continuation)
+            race.setTimer(
+                Task {
+                    try? await Task.sleep(for: limit)
+                    race.finish(false)
+                }
+            )
+            Task {
+                for task in tasks { await task.value }
+                race.finish(true)
+            }
+        }
+    }
+
+    /// Resumes a continuation once, with the first outcome reported; cancels the timer then.
+    private final class FirstOutcome: Sendable {
+        private let state = Mutex<(continuation: CheckedContinuation<Bool, Never>?, timer: Task<Void, Never>?)>(
+            (nil, nil)
+        )
+
+        func arm(_ continuation: CheckedContinuation<Bool, Never>) {
+            state.withLock { $0.continuation = continuation }
+        }
+
+        func setTimer(_ timer: Task<Void, Never>) {
+            let finished = state.withLock { state in
+                if state.continuation == nil { return true }
+                state.timer = timer
+                return false
+            }
+            if finished { timer.cancel() }
+        }
+
+        func finish(_ outcome: Bool) {
+            let (continuation, timer) = state.withLock { state in
+                defer { state = (nil, nil) }
+                return (state.continuation, state.timer)
+            }
+            timer?.cancel()
+            continuation?.resume(returning: outcome)
+        }
     }
 
     private func startPersisting() {

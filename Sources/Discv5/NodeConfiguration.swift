@@ -58,6 +58,8 @@ public struct NodeConfiguration: Sendable {
     public static let defaultEventBufferSize = 256
     /// Default time between saves of the routing table to the data directory: 60 s.
     public static let defaultPersistInterval: Duration = .seconds(60)
+    /// Default bound on waiting for cancelled TALK handlers at shutdown: 1 s.
+    public static let defaultShutdownGracePeriod: Duration = .seconds(1)
 
     /// Where to listen. Default: IPv4 on all interfaces, port 9000 (the usual discv5 port).
     public var listen: ListenAddress = .ipv4(host: "0.0.0.0", port: 9000)
@@ -92,6 +94,11 @@ public struct NodeConfiguration: Sendable {
     /// Time between saves of the live table to ``dataDirectory``; it is also saved at shutdown.
     /// Default ``defaultPersistInterval``.
     public var persistInterval: Duration = defaultPersistInterval
+
+    /// How long ``Node/shutdown()`` waits for TALK handlers it cancelled to end before it closes
+    /// the socket anyway (a handler that ignores cancellation is then abandoned). Default
+    /// ``defaultShutdownGracePeriod`` (1 s), which keeps a whole shutdown well under 2 s.
+    public var shutdownGracePeriod: Duration = defaultShutdownGracePeriod
 
     /// Where the node logs: drops and peer faults at `debug`, lifecycle at `info`. Default: a
     /// logger labelled `discv5` with the process's logging backend.

@@ -3,6 +3,7 @@
 import Discv5Crypto
 import ENR
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -134,7 +135,46 @@ public struct NodeDataDirectory: Sendable, Hashable {
         try atomicWrite(Self.nodesFileName, Array(data) + [0x0A], mode: 0o644)
     }
 
+    /// Deletes temporary files that a killed process left behind (a write interrupted before its
+    /// rename). Only files named like this type's own temporaries, and only those of processes
+    /// that no longer exist, are removed; the files they were meant to replace are untouched.
+    /// ``Node/start(configuration:privateKey:bootnodes:)`` calls it.
+    ///
+    /// - Returns: The number of files removed.
+    @discardableResult
+    public func removeStaleTemporaryFiles() -> Int {
+        guard let directory = opendir(path) else { return 0 }
+        var names: [String] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            names.append(name)
+        }
+        closedir(directory)
+        var removed = 0
+        let finals = [Self.keyFileName, Self.seqFileName, Self.nodesFileName]
+        for name in names {
+            guard
+                let final = finals.first(where: { name.hasPrefix("." + $0 + Self.temporaryMarker) }),
+                let owner = pid_t(
+                    name.dropFirst(1 + final.utf8.count + Self.temporaryMarker.utf8.count).prefix { $0 != "-" }
+                ),
+                owner != getpid(),
+                kill(owner, 0) != 0, errno == ESRCH
+            else { continue }
+            if unlink(path + "/" + name) == 0 { removed += 1 }
+        }
+        return removed
+    }
+
     // MARK: - Files
+
+    /// Between a file's name and the writer's process id in a temporary file's name.
+    private static let temporaryMarker = ".tmp-"
+    /// Numbers this process's temporaries: two writes of one file at once (the periodic save and
+    /// the one at shutdown) each rename a whole file of their own, never a mix of both.
+    private static let temporaryCounter = Atomic<UInt64>(0)
 
     private struct NodesFile: Codable {
         var nodes: [String]
@@ -151,7 +191,8 @@ public struct NodeDataDirectory: Sendable, Hashable {
     /// Writes `name` atomically: temp file, fsync, rename, fsync of the directory.
     private func atomicWrite(_ name: String, _ bytes: [UInt8], mode: mode_t) throws {
         let target = path + "/" + name
-        let temporary = path + "/." + name + ".tmp-\(getpid())"
+        let number = Self.temporaryCounter.wrappingAdd(1, ordering: .relaxed).newValue
+        let temporary = path + "/." + name + Self.temporaryMarker + "\(getpid())-\(number)"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
         guard descriptor >= 0 else {
             throw Discv5Error.storageFailed("cannot write \(temporary): \(String(cString: strerror(errno)))")

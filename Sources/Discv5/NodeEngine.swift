@@ -254,15 +254,20 @@ final class NodeEngine: DatagramHandler {
         return metrics
     }
 
-    /// Stops taking input: the node is shutting down. Returns the final state to persist.
-    func shutDown(sink: inout DatagramSink) -> (records: [ENR], record: ENR?, metrics: NodeMetrics) {
+    /// Stops taking input: the node is shutting down. Returns the final state to persist and the
+    /// TALK handler tasks still running, cancelled here (their requests are not answered any more).
+    func shutDown(
+        sink: inout DatagramSink
+    ) -> (records: [ENR], record: ENR?, metrics: NodeMetrics, talkTasks: [Task<Void, Never>]) {
         if let engine {
             // Reset every uTP connection while the engine can still send the RESETs.
             let now = clock.now()
             utp.shutDown(engine: engine, now: now)
             drain(&sink, now: now)
         }
-        let result = (tableRecords(onlyLive: true), engine?.localRecord, snapshot())
+        let talkTasks = runningTalks.values.compactMap(\.task)
+        for task in talkTasks { task.cancel() }
+        let result = (tableRecords(onlyLive: true), engine?.localRecord, snapshot(), talkTasks)
         isShutDown = true
         armed = nil
         operations = [:]

@@ -101,6 +101,9 @@ enum Fetch {
             case .connectionReset: return .failure("get '\(name)': the connection was reset by the peer")
             case .timedOut: return .failure("get '\(name)': the uTP connection timed out")
             case .refused: return .failure("get '\(name)': the uTP connection was refused")
+            case .connectionLimitReached:
+                return .failure("get '\(name)': the local uTP connection limit is reached")
+            case .closed: return .failure("get '\(name)': the uTP connection was closed locally")
             default: return .failure("get '\(name)': uTP: \(error.code)")
             }
         }

@@ -13,18 +13,39 @@ enum KeyFile {
     /// Writes a key as hex to a new file created with mode 0600.
     ///
     /// The file must not exist yet: silently replacing a node's identity is never what a user wants.
+    /// The key is written and `fsync`ed under a temporary name, then linked to `path` (which fails if
+    /// `path` exists), so a crash never leaves a partial key file under that name.
     static func create(_ key: Secp256k1.PrivateKey, at path: String) throws(CLIError) {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        var status = stat()
+        guard stat(path, &status) != 0 else {
+            throw .badInput("cannot create key file \(path): \(String(cString: strerror(EEXIST)))")
+        }
+        let slash = path.lastIndex(of: "/")
+        let directory = slash.map { String(path[..<$0]) } ?? "."
+        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        let temporary = (slash == nil ? "" : directory + "/") + ".\(name).tmp-\(getpid())"
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {
             throw .badInput("cannot create key file \(path): \(String(cString: strerror(errno)))")
         }
-        defer { close(descriptor) }
+        defer { unlink(temporary) }
         // The umask can only remove bits; make the mode exact regardless.
         fchmod(descriptor, 0o600)
         let text = Array((key.hexString + "\n").utf8)
         let written = text.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-        guard written == text.count, fsync(descriptor) == 0 else {
-            throw .failure("cannot write key file \(path): \(String(cString: strerror(errno)))")
+        let synced = written == text.count && fsync(descriptor) == 0
+        let writeError = errno
+        close(descriptor)
+        guard synced else {
+            throw .failure("cannot write key file \(path): \(String(cString: strerror(writeError)))")
+        }
+        guard link(temporary, path) == 0 else {
+            throw .badInput("cannot create key file \(path): \(String(cString: strerror(errno)))")
+        }
+        let directoryDescriptor = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if directoryDescriptor >= 0 {
+            fsync(directoryDescriptor)
+            close(directoryDescriptor)
         }
     }
 

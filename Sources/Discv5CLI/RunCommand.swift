@@ -16,7 +16,9 @@ struct RunCommand: AsyncParsableCommand {
         discussion: """
             The key comes from --key, --key-file, or DATA_DIR/node.key (created with mode 0600 when \
             missing). The node's table and record seq are kept in the data directory (default ~/.discv5). \
-            With --json the first stdout line is {"enr":…,"node_id":…,"listen":…}; logs go to stderr.
+            With --json the first stdout line is {"enr":…,"node_id":…,"listen":…}; logs go to stderr. \
+            On SIGINT or SIGTERM the node resets its uTP transfers (peers see them fail, never end short), \
+            cancels running TALK handlers (waiting at most 1 s for them), saves its table and exits 0.
             """
     )
 
@@ -97,7 +99,9 @@ struct RunCommand: AsyncParsableCommand {
             print(record.text)
         }
         flushStandardOutput()
+        let trim = HeapTrim.start(every: .seconds(5))
         await signals.wait()
+        trim?.cancel()
         await node.shutdown()
     }
 
