@@ -59,20 +59,6 @@ public struct Discv5Configuration: Sendable {
     /// "ordinary message packet with random message content"). Default 20.
     public var randomPacketContentSize: Int = 20
 
-    /// Default ``maximumTrackedRequestsPerPeer``: 256.
-    public static let defaultMaximumTrackedRequestsPerPeer = 256
-
-    /// Requests to one peer kept in flight for matching answers and WHOAREYOUs (each is kept
-    /// until its 1 s leg ends, even a no-response one, so a WHOAREYOU can re-send it). Past
-    /// it a no-response request (a uTP packet) is sent under the session without being
-    /// tracked (``Discv5Metrics/untrackedRequests``). Default
-    /// ``defaultMaximumTrackedRequestsPerPeer`` (256): more than a uTP congestion window
-    /// needs to recover from a lost session, and it bounds what a peer can make us hold by
-    /// making us answer: every uTP packet it sends for a refused connection gets a RESET,
-    /// which otherwise would stay tracked for 1 s (tens of thousands under a flood).
-    /// Requests that expect a response are not affected.
-    public var maximumTrackedRequestsPerPeer: Int = defaultMaximumTrackedRequestsPerPeer
-
     /// Default ``replayWindow``: 64 nonces per session.
     public static let defaultReplayWindow = 64
 

@@ -38,8 +38,9 @@ public struct Discv5Metrics: Sendable, Hashable {
     /// Requests that could not be answered (no session to answer under, or the answer failed
     /// to encode).
     public var responseNotSent: UInt64 = 0
-    /// No-response requests (uTP packets) sent without being tracked, because
-    /// ``Discv5Configuration/maximumTrackedRequestsPerPeer`` requests to the peer were tracked.
+    /// No-response requests (uTP packets) sent under a session without being tracked: they are
+    /// remembered only in a bounded first-in-first-out list (4096 entries, 1 s each) so that a
+    /// WHOAREYOU can still re-send one.
     public var untrackedRequests: UInt64 = 0
     /// Sessions established (both directions).
     public var sessionsEstablished: UInt64 = 0

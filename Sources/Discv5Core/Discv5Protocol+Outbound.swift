@@ -60,12 +60,6 @@ extension Discv5Protocol {
             pending.nodes = NodesResponseCollector(peer: contact.nodeID, askedDistances: distances)
         }
 
-        if mode == .noResponse, tracker.count(for: address) >= configuration.maximumTrackedRequestsPerPeer,
-            outgoingHandshakes[address] == nil, let session = usableSession(for: address, now: now)
-        {
-            sendUntracked(pending, session: session)
-            return handle
-        }
         if outgoingHandshakes[address] != nil {
             guard outgoingHandshakes[address]!.requestCount < configuration.maximumQueuedRequestsPerPeer else {
                 emit(.requestFailed(handle, .queueFull(configuration.maximumQueuedRequestsPerPeer)))
@@ -172,6 +166,7 @@ extension Discv5Protocol {
             let (packet, nonce) = sealOrdinary(message(for: request, requestID: requestID).encode(), session: session),
             let key = UntrackedSends.NonceKey(nonce)
         else { return false }
+        count(\.untrackedRequests)
         untracked.append(
             UntrackedSends.Entry(
                 contact: contact,
@@ -234,16 +229,6 @@ extension Discv5Protocol {
         emit(.send(packet, to: request.address.endpoint))
     }
 
-    /// Sends a no-response request under `session` without tracking it: past
-    /// ``Discv5Configuration/maximumTrackedRequestsPerPeer`` a lost session is noticed through
-    /// the tracked ones, and this packet is not re-sent after a WHOAREYOU (uTP retransmits).
-    private func sendUntracked(_ request: PendingRequest, session: Session) {
-        // Sealing fails only for a spent nonce counter; the next tracked request replaces the session.
-        guard let message = message(for: request), let (packet, _) = sealOrdinary(message.encode(), session: session)
-        else { return }
-        count(\.untrackedRequests)
-        emit(.send(packet, to: request.address.endpoint))
-    }
 
     /// Sends the packet with random content that asks the peer for a WHOAREYOU, carrying
     /// `handle` as the request to re-send in the handshake packet.

@@ -22,9 +22,6 @@ struct RequestTracker {
     /// The number of requests tracked.
     var count: Int { requests.count }
 
-    /// The number of requests tracked for one peer.
-    func count(for peer: NodeAddress) -> Int { byPeer[peer]?.count ?? 0 }
-
     /// A fresh local handle.
     mutating func makeHandle() -> RequestHandle {
         lastHandle += 1

@@ -102,33 +102,33 @@ struct LimitsTests {
         #expect(twice == [true, true])
     }
 
-    @Test func noResponseRequestsPastTheTrackingCapAreSentUntracked() {
-        var configuration = Discv5Configuration()
-        configuration.maximumTrackedRequestsPerPeer = 10
+    @Test func noResponseRequestsUnderASessionAreSentUntrackedInABoundedList() {
         let network = TestNetwork()
-        let machineA = a.machine(configuration: configuration, seed: 1)
+        let machineA = a.machine(seed: 1)
         let machineB = b.machine(seed: 2)
         network.add(machineA, at: a.endpoint)
         network.add(machineB, at: b.endpoint)
         machineA.sendRequest(.ping, to: b.contact, mode: .expectResponse, now: network.now)
         network.run()
-        for index in 0..<100 {
+        let sent = Discv5Protocol.untrackedSendsCapacity + 904
+        for index in 0..<sent {
             machineA.sendRequest(
-                .talk(protocol: [1], payload: [UInt8(index)]),
+                .talk(protocol: [1], payload: [UInt8(truncatingIfNeeded: index)]),
                 to: b.contact,
                 mode: .noResponse,
                 now: network.now
             )
         }
-        #expect(machineA.pendingRequestCount == 10)
-        #expect(machineA.metrics.untrackedRequests == 90)
+        // None is tracked as an ordinary request, and what is remembered for a WHOAREYOU is bounded.
+        #expect(machineA.pendingRequestCount == 0)
+        #expect(machineA.metrics.untrackedRequests == UInt64(sent))
+        #expect(machineA.untracked.count == Discv5Protocol.untrackedSendsCapacity)
         network.run()
         // Every one of them was sent and arrived.
-        #expect(network.talkRequests(at: b.endpoint).count == 100)
+        #expect(network.talkRequests(at: b.endpoint).count == sent)
         // Requests that expect an answer are tracked whatever the count.
         machineA.sendRequest(.ping, to: b.contact, mode: .expectResponse, now: network.now)
-        #expect(machineA.pendingRequestCount == 11)
-        // Tracked ones end with their leg; then new ones are tracked again.
+        #expect(machineA.pendingRequestCount == 1)
         network.advance(to: .ms(1500))
         #expect(machineA.pendingRequestCount == 0)
     }
