@@ -8,6 +8,7 @@
 #   FUZZ_SECONDS   time limit per target (default 1800)
 #   FUZZ_RUNS      run limit per target (default 1000000; 0 = time only)
 #   FUZZ_TARGETS   space-separated subset (default: all)
+#   FUZZ_FORK      worker processes for the slow stateful targets (default 2; libFuzzer -fork)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,6 +17,7 @@ FUZZ_SECONDS=${FUZZ_SECONDS:-1800}
 FUZZ_RUNS=${FUZZ_RUNS:-1000000}
 ALL_TARGETS="FuzzRLP FuzzENR FuzzPacket FuzzMessage FuzzUTPPacket FuzzDiscv5Protocol FuzzUTPConnection"
 FUZZ_TARGETS=${FUZZ_TARGETS:-$ALL_TARGETS}
+FUZZ_FORK=${FUZZ_FORK:-2}
 
 # `--sanitize=fuzzer` makes SwiftPM link libFuzzer's `main` instead of renaming ours; the
 # combined `-sanitize=fuzzer,address` afterwards is what the compiler keeps (the last
@@ -27,6 +29,24 @@ BIN=$("$SWIFT" build -c release --sanitize=fuzzer -Xswiftc -sanitize=fuzzer,addr
 # handler prints the stack instead.
 export SWIFT_BACKTRACE=enable=no
 mkdir -p Artifacts .work
+
+# Datagram targets take up to a full UDP payload; the programs of the stateful targets need far
+# less, and shorter programs keep them fast.
+max_len() {
+    case "$1" in
+    FuzzDiscv5Protocol | FuzzUTPConnection) echo 512 ;;
+    *) echo 1400 ;;
+    esac
+}
+
+# The stateful targets spend most of a run in secp256k1 and the state machines, so libFuzzer's
+# restart overhead in fork mode is small next to the gain of a second worker.
+is_slow() {
+    case "$1" in
+    FuzzDiscv5Protocol | FuzzUTPConnection) return 0 ;;
+    *) return 1 ;;
+    esac
+}
 status=0
 summary=()
 for target in $FUZZ_TARGETS; do
@@ -38,12 +58,13 @@ for target in $FUZZ_TARGETS; do
         -rss_limit_mb=2048
         -malloc_limit_mb=256
         -timeout=10
-        -max_len=1400
+        -max_len="$(max_len "$target")"
         -print_final_stats=1
         -artifact_prefix="Artifacts/$target-"
     )
     [[ "$FUZZ_RUNS" != 0 ]] && args+=(-runs="$FUZZ_RUNS")
     [[ -f "Dictionaries/$target.dict" ]] && args+=(-dict="Dictionaries/$target.dict")
+    if is_slow "$target" && [[ "$FUZZ_FORK" -gt 1 ]]; then args+=(-fork="$FUZZ_FORK"); fi
     log=".work/$target.log"
     echo "== $target: ${args[*]}"
     start=$(date +%s)
@@ -56,6 +77,8 @@ for target in $FUZZ_TARGETS; do
     fi
     elapsed=$(( $(date +%s) - start ))
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
+    # Fork mode prints no final stats; its status lines carry the total across workers.
+    [[ -z "$runs" ]] && runs=$(sed -n 's/^#\([0-9]*\): cov:.*/\1/p' "$log" | tail -1)
     runs=${runs:-0}
     rate=$(( runs / (elapsed > 0 ? elapsed : 1) ))
     line=$(printf '%-20s %-6s runs=%-10s exec/s=%-8s seconds=%s' "$target" "$result" "$runs" "$rate" "$elapsed")
