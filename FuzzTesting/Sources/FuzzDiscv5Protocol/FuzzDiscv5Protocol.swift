@@ -343,7 +343,10 @@ private struct Run {
             }
             return [4] + RLP.encode(.list([id, .uint(input.byte() % 20), .list(records)]))
         case 6:
-            return [5] + RLP.encode(.list([id, .bytes(input.bytes(Int(input.byte() % 8))), .bytes(input.lengthPrefixedBytes())]))
+            return [5]
+                + RLP.encode(
+                    .list([id, .bytes(input.bytes(Int(input.byte() % 8))), .bytes(input.lengthPrefixedBytes())])
+                )
         default:
             return [6] + RLP.encode(.list([id, .bytes(input.lengthPrefixedBytes())]))
         }

@@ -65,7 +65,12 @@ private struct Run {
         } else {
             let id = input.uint16()
             handle = try? mux.expect(from: honestPeer, connectionID: id, expiry: now + .seconds(20))
-            peer = UTPConnection(initiatorReceiveID: id, sendID: id &+ 1, initialSequenceNumber: input.uint16(), now: now)
+            peer = UTPConnection(
+                initiatorReceiveID: id,
+                sendID: id &+ 1,
+                initialSequenceNumber: input.uint16(),
+                now: now
+            )
             pumpPeerToMux(policy: 0)
             pumpMuxToPeer(policy: 0)
         }

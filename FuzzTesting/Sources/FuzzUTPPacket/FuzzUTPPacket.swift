@@ -12,7 +12,10 @@ public func fuzzUTPPacket(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt 
     precondition(fromSlice == fromRaw, "both decoders must agree")
     guard let packet = fromSlice else { return 0 }
     let encoded = packet.encoded()
-    precondition(encoded.count == packet.encodedHeaderLength + packet.payload.count, "encodedHeaderLength must be exact")
+    precondition(
+        encoded.count == packet.encodedHeaderLength + packet.payload.count,
+        "encodedHeaderLength must be exact"
+    )
     guard let again = try? UTPPacket(decoding: encoded) else {
         preconditionFailure("an encoded packet must decode: \(encoded)")
     }
