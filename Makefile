@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 SWIFT ?= swift
 
-.PHONY: all deps build test lint run bench flood soak clean
+.PHONY: all deps build test lint run bench flood soak fuzz fuzz-smoke clean
 
 all: build
 
@@ -20,7 +20,8 @@ test: deps lint
 lint:
 	@scripts/check-license-headers.sh
 	@$(SWIFT) format lint --strict --recursive Package.swift Sources Plugins Examples Tests \
-		Benchmarks/Package.swift Benchmarks/Sources Benchmarks/Benchmarks
+		Benchmarks/Package.swift Benchmarks/Sources Benchmarks/Benchmarks \
+		FuzzTesting/Package.swift FuzzTesting/Sources
 
 # The main job: a small network in one process (8 nodes on 127.0.0.1: discovery, a 64 MiB getdata
 # transfer over uTP checked by SHA-256, a content-exchange offer) with a summary; release build.
@@ -48,5 +49,17 @@ soak: deps
 	$(SWIFT) build -c release --product discv5
 	python3 scripts/soak.py --discv5 $$($(SWIFT) build -c release --show-bin-path)/discv5 --minutes $(MINUTES)
 
+# libFuzzer targets (FuzzTesting/, its own package): each runs until FUZZ_RUNS inputs or
+# FUZZ_SECONDS per target, whichever comes first; any crash, leak, timeout or oversized
+# allocation fails. Crash inputs go to FuzzTesting/Artifacts/.
+FUZZ_SECONDS ?= 1800
+FUZZ_RUNS ?= 1000000
+fuzz: deps
+	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_RUNS=$(FUZZ_RUNS) SWIFT=$(SWIFT) FuzzTesting/Scripts/run-fuzzers.sh
+
+# CI: 20 seconds per target, no run count.
+fuzz-smoke: deps
+	FUZZ_SECONDS=20 FUZZ_RUNS=0 SWIFT=$(SWIFT) FuzzTesting/Scripts/run-fuzzers.sh
+
 clean:
-	rm -rf .build Benchmarks/.build
+	rm -rf .build Benchmarks/.build FuzzTesting/.build
