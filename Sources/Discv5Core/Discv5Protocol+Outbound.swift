@@ -229,7 +229,6 @@ extension Discv5Protocol {
         emit(.send(packet, to: request.address.endpoint))
     }
 
-
     /// Sends the packet with random content that asks the peer for a WHOAREYOU, carrying
     /// `handle` as the request to re-send in the handshake packet.
     func startHandshake(with handle: RequestHandle, now: Discv5Instant) {
