@@ -109,11 +109,28 @@ public struct UTPMultiplexer<Peer: Hashable & Sendable>: Sendable {
             if case .pending(let sendID, let expiry) = self { return (sendID, expiry) }
             return nil
         }
+
+        /// When ``UTPMultiplexer/handleTimeout(now:)`` has work for this slot: an expectation's expiry, a live
+        /// connection's next timer, a closed one's release (only once no unread bytes or control packet keep it;
+        /// draining those reschedules it).
+        var timerDeadline: UInt64? {
+            switch self {
+            case .pending(_, let expiry):
+                return expiry
+            case .live(let box):
+                guard box.connection.isClosed else { return box.connection.nextDeadline?.nanoseconds }
+                guard box.connection.readableBytes == 0, !box.connection.hasPendingControl else { return nil }
+                return box.connection.closedAt.map { $0 &+ box.connection.timing.closedLinger }
+            }
+        }
     }
 
     struct Entry: Sendable {
         var key: Key
         var slot: Slot
+        /// The deadline of this entry's current timer in ``UTPMultiplexer/timers`` (no later than its real
+        /// deadline; a timer that moved later fires early once and is re-armed).
+        var scheduled: UInt64?
     }
 
     /// RESETs for refused packets that wait for ``pollTransmit(now:into:)`` at most: 1024. A
@@ -123,6 +140,9 @@ public struct UTPMultiplexer<Peer: Hashable & Sendable>: Sendable {
     /// The configuration in force.
     public let configuration: Configuration
     private var entries: [UTPConnectionHandle: Entry] = [:]
+    /// Every entry's timer, so finding the next deadline and the due connections costs no scan of all
+    /// connections (closed ones linger seconds, so hundreds may sit in the table during many short transfers).
+    private var timers = UTPTimerHeap()
     private var routes: [Key: UTPConnectionHandle] = [:]
     private var perPeer: [Peer: Int] = [:]
     private var transmitQueue: Deque<UTPConnectionHandle> = []
@@ -242,6 +262,7 @@ public struct UTPMultiplexer<Peer: Hashable & Sendable>: Sendable {
         self.entries[handle] = Entry(key: key, slot: slot)
         self.routes[key] = handle
         self.perPeer[key.peer, default: 0] += 1
+        if let index = self.entries.index(forKey: handle) { self.schedule(handle, at: index) }
         return handle
     }
 
@@ -295,6 +316,7 @@ public struct UTPMultiplexer<Peer: Hashable & Sendable>: Sendable {
                 self.entries.values[index].slot = .live(
                     self.accept(packet, receiveID: receiveID, sendID: sendID, now: now)
                 )
+                self.schedule(handle, at: index)
                 self.drain(handle)
                 self.markDirty(handle)
                 return true
@@ -396,22 +418,10 @@ public struct UTPMultiplexer<Peer: Hashable & Sendable>: Sendable {
 
     // MARK: - Timers
 
-    /// The earliest deadline over all connections and expectations (O(n) in the connection count).
+    /// The earliest deadline over all connections and expectations, O(1). It may be early: a timer that moved
+    /// later since it was armed makes one ``handleTimeout(now:)`` call that finds nothing due and re-arms it.
     public var nextDeadline: UTPInstant? {
-        var earliest: UInt64?
-        for entry in self.entries.values {
-            let deadline: UInt64?
-            switch entry.slot {
-            case .pending(_, let expiry): deadline = expiry
-            case .live(let box):
-                deadline =
-                    box.connection.isClosed
-                    ? box.connection.closedAt.map { $0 &+ box.connection.timing.closedLinger }
-                    : box.connection.nextDeadline?.nanoseconds
-            }
-            if let deadline { earliest = min(earliest ?? deadline, deadline) }
-        }
-        return earliest.map(UTPInstant.init(nanoseconds:))
+        self.timers.minimum.map { UTPInstant(nanoseconds: $0.deadline) }
     }
 
     /// Fires due timers, expires expectations and releases finished connections.
@@ -421,17 +431,28 @@ public struct UTPMultiplexer<Peer: Hashable & Sendable>: Sendable {
         var expired: [UTPConnectionHandle] = []
         var released: [UTPConnectionHandle] = []
         var due: [UTPConnectionHandle] = []
-        for (handle, entry) in self.entries {
-            switch entry.slot {
+        var early: [UTPConnectionHandle] = []
+        while let timer = self.timers.minimum, timer.deadline <= now.nanoseconds {
+            self.timers.popMinimum()
+            // A stale timer (entry gone, or re-armed earlier since) is skipped.
+            guard let index = self.entries.index(forKey: timer.handle),
+                self.entries.values[index].scheduled == timer.deadline
+            else { continue }
+            self.entries.values[index].scheduled = nil
+            switch self.entries.values[index].slot {
             case .pending(_, let expiry):
-                if now.nanoseconds >= expiry { expired.append(handle) }
+                if now.nanoseconds >= expiry { expired.append(timer.handle) } else { early.append(timer.handle) }
             case .live(let box):
                 if box.connection.isClosed {
                     if box.connection.isReleasable(now: now), box.connection.readableBytes == 0 {
-                        released.append(handle)
+                        released.append(timer.handle)
+                    } else {
+                        early.append(timer.handle)
                     }
                 } else if let deadline = box.connection.nextDeadline, deadline <= now {
-                    due.append(handle)
+                    due.append(timer.handle)
+                } else {
+                    early.append(timer.handle)
                 }
             }
         }
@@ -444,6 +465,25 @@ public struct UTPMultiplexer<Peer: Hashable & Sendable>: Sendable {
             self.events.append(.expectationExpired(handle))
         }
         for handle in released { self.remove(handle) }
+        for handle in early {
+            if let index = self.entries.index(forKey: handle) { self.schedule(handle, at: index) }
+        }
+    }
+
+    /// Arms the entry's timer when its deadline is earlier than the one armed (a later one waits for the armed
+    /// timer to fire early and re-arm). Stale timers are dropped in bulk once they outnumber the entries.
+    private mutating func schedule(_ handle: UTPConnectionHandle, at index: [UTPConnectionHandle: Entry].Index) {
+        guard let deadline = self.entries.values[index].slot.timerDeadline else { return }
+        if let scheduled = self.entries.values[index].scheduled, scheduled <= deadline { return }
+        self.entries.values[index].scheduled = deadline
+        self.timers.push(UTPTimerHeap.Timer(deadline: deadline, handle: handle))
+        if self.timers.count > 2 * self.entries.count + 64 {
+            self.timers.rebuild(
+                self.entries.compactMap { handle, entry in
+                    entry.scheduled.map { UTPTimerHeap.Timer(deadline: $0, handle: handle) }
+                }
+            )
+        }
     }
 
     // MARK: - Application calls
@@ -537,6 +577,7 @@ public struct UTPMultiplexer<Peer: Hashable & Sendable>: Sendable {
             return result
         }
         for event in raised { self.events.append(.connection(handle, event)) }
+        if result != nil { self.schedule(handle, at: index) }
         return result
     }
 
