@@ -109,28 +109,11 @@ public struct UTPMultiplexer<Peer: Hashable & Sendable>: Sendable {
             if case .pending(let sendID, let expiry) = self { return (sendID, expiry) }
             return nil
         }
-
-        /// When ``UTPMultiplexer/handleTimeout(now:)`` has work for this slot: an expectation's expiry, a live
-        /// connection's next timer, a closed one's release (only once no unread bytes or control packet keep it;
-        /// draining those reschedules it).
-        var timerDeadline: UInt64? {
-            switch self {
-            case .pending(_, let expiry):
-                return expiry
-            case .live(let box):
-                guard box.connection.isClosed else { return box.connection.nextDeadline?.nanoseconds }
-                guard box.connection.readableBytes == 0, !box.connection.hasPendingControl else { return nil }
-                return box.connection.closedAt.map { $0 &+ box.connection.timing.closedLinger }
-            }
-        }
     }
 
     struct Entry: Sendable {
         var key: Key
         var slot: Slot
-        /// The deadline of this entry's current timer in ``UTPMultiplexer/timers`` (no later than its real
-        /// deadline; a timer that moved later fires early once and is re-armed).
-        var scheduled: UInt64?
     }
 
     /// RESETs for refused packets that wait for ``pollTransmit(now:into:)`` at most: 1024. A
@@ -262,7 +245,11 @@ public struct UTPMultiplexer<Peer: Hashable & Sendable>: Sendable {
         self.entries[handle] = Entry(key: key, slot: slot)
         self.routes[key] = handle
         self.perPeer[key.peer, default: 0] += 1
-        if let index = self.entries.index(forKey: handle) { self.schedule(handle, at: index) }
+        if case .pending(_, let expiry) = slot {
+            self.timers.push(UTPTimerHeap.Timer(deadline: expiry, handle: handle))
+        } else if let index = self.entries.index(forKey: handle) {
+            self.arm(handle, at: index)
+        }
         return handle
     }
 
@@ -316,7 +303,7 @@ public struct UTPMultiplexer<Peer: Hashable & Sendable>: Sendable {
                 self.entries.values[index].slot = .live(
                     self.accept(packet, receiveID: receiveID, sendID: sendID, now: now)
                 )
-                self.schedule(handle, at: index)
+                self.arm(handle, at: index)
                 self.drain(handle)
                 self.markDirty(handle)
                 return true
@@ -435,28 +422,27 @@ public struct UTPMultiplexer<Peer: Hashable & Sendable>: Sendable {
         while let timer = self.timers.minimum, timer.deadline <= now.nanoseconds {
             self.timers.popMinimum()
             // A stale timer (entry gone, or re-armed earlier since) is skipped.
-            guard let index = self.entries.index(forKey: timer.handle),
-                self.entries.values[index].scheduled == timer.deadline
-            else { continue }
-            self.entries.values[index].scheduled = nil
-            switch self.entries.values[index].slot {
-            case .pending(_, let expiry):
-                if now.nanoseconds >= expiry { expired.append(timer.handle) } else { early.append(timer.handle) }
-            case .live(let box):
-                if box.connection.isClosed {
-                    if box.connection.isReleasable(now: now), box.connection.readableBytes == 0 {
-                        released.append(timer.handle)
-                    } else {
-                        early.append(timer.handle)
-                    }
-                } else if let deadline = box.connection.nextDeadline, deadline <= now {
-                    due.append(timer.handle)
-                } else {
-                    early.append(timer.handle)
+            guard let index = self.entries.index(forKey: timer.handle) else { continue }
+            if let (_, expiry) = self.entries.values[index].slot.pendingState {
+                if expiry == timer.deadline { expired.append(timer.handle) }
+                continue
+            }
+            let verdict = self.entries.values[index].slot.modifyConnection { connection -> TimerVerdict in
+                guard connection.armedTimer == timer.deadline else { return .stale }
+                connection.armedTimer = nil
+                if connection.isClosed {
+                    return connection.isReleasable(now: now) && connection.readableBytes == 0 ? .release : .early
                 }
+                if let deadline = connection.nextDeadline, deadline <= now { return .due }
+                return .early
+            }
+            switch verdict {
+            case .due: due.append(timer.handle)
+            case .release: released.append(timer.handle)
+            case .early: early.append(timer.handle)
+            case .stale, nil: break
             }
         }
-        // Mutate only after the iteration's copies are gone (no copy-on-write of connection buffers).
         for handle in due {
             self.withConnection(handle) { $0.handleTimeout(now: now) }
         }
@@ -466,24 +452,33 @@ public struct UTPMultiplexer<Peer: Hashable & Sendable>: Sendable {
         }
         for handle in released { self.remove(handle) }
         for handle in early {
-            if let index = self.entries.index(forKey: handle) { self.schedule(handle, at: index) }
+            if let index = self.entries.index(forKey: handle) { self.arm(handle, at: index) }
         }
     }
 
-    /// Arms the entry's timer when its deadline is earlier than the one armed (a later one waits for the armed
-    /// timer to fire early and re-arm). Stale timers are dropped in bulk once they outnumber the entries.
-    private mutating func schedule(_ handle: UTPConnectionHandle, at index: [UTPConnectionHandle: Entry].Index) {
-        guard let deadline = self.entries.values[index].slot.timerDeadline else { return }
-        if let scheduled = self.entries.values[index].scheduled, scheduled <= deadline { return }
-        self.entries.values[index].scheduled = deadline
-        self.timers.push(UTPTimerHeap.Timer(deadline: deadline, handle: handle))
-        if self.timers.count > 2 * self.entries.count + 64 {
-            self.timers.rebuild(
-                self.entries.compactMap { handle, entry in
-                    entry.scheduled.map { UTPTimerHeap.Timer(deadline: $0, handle: handle) }
+    private enum TimerVerdict {
+        case due, release, early, stale
+    }
+
+    /// Arms the live connection's timer when its deadline is earlier than the one armed (a later one waits for
+    /// the armed timer to fire early and re-arm). Works on the connection in place: no copy of the entry.
+    private mutating func arm(_ handle: UTPConnectionHandle, at index: [UTPConnectionHandle: Entry].Index) {
+        let armed = self.entries.values[index].slot.modifyConnection { $0.armTimer() } ?? nil
+        if let armed { self.push(UTPTimerHeap.Timer(deadline: armed, handle: handle)) }
+    }
+
+    /// Pushes a timer; stale timers are dropped in bulk once they outnumber the entries.
+    private mutating func push(_ timer: UTPTimerHeap.Timer) {
+        self.timers.push(timer)
+        guard self.timers.count > 2 * self.entries.count + 64 else { return }
+        self.timers.rebuild(
+            self.entries.compactMap { handle, entry in
+                switch entry.slot {
+                case .pending(_, let expiry): UTPTimerHeap.Timer(deadline: expiry, handle: handle)
+                case .live(let box): box.connection.armedTimer.map { UTPTimerHeap.Timer(deadline: $0, handle: handle) }
                 }
-            )
-        }
+            }
+        )
     }
 
     // MARK: - Application calls
@@ -577,7 +572,7 @@ public struct UTPMultiplexer<Peer: Hashable & Sendable>: Sendable {
             return result
         }
         for event in raised { self.events.append(.connection(handle, event)) }
-        if result != nil { self.schedule(handle, at: index) }
+        if result != nil { self.arm(handle, at: index) }
         return result
     }
 
@@ -599,5 +594,23 @@ public struct UTPMultiplexer<Peer: Hashable & Sendable>: Sendable {
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
+    }
+}
+
+extension UTPConnection {
+    /// When the multiplexer has work for this connection: its next timer, or once closed its release (only when
+    /// no unread bytes or control packet keep it; draining those re-arms it).
+    var multiplexerDeadline: UInt64? {
+        guard self.isClosed else { return self.nextDeadline?.nanoseconds }
+        guard self.readableBytes == 0, !self.hasPendingControl else { return nil }
+        return self.closedAt.map { $0 &+ self.timing.closedLinger }
+    }
+
+    /// Records the deadline to push when it is earlier than the armed one; `nil` when nothing needs pushing.
+    mutating func armTimer() -> UInt64? {
+        guard let deadline = self.multiplexerDeadline else { return nil }
+        if let armed = self.armedTimer, armed <= deadline { return nil }
+        self.armedTimer = deadline
+        return deadline
     }
 }
