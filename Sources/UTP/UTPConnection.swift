@@ -151,6 +151,8 @@ public struct UTPConnection: Sendable {
     var lastReceived: UInt64
     var lastSent: UInt64
     var closedAt: UInt64?
+    /// The deadline of this connection's timer in its ``UTPMultiplexer`` (no later than the real one).
+    var armedTimer: UInt64?
     var resetSendPending = false
     var events: Deque<UTPConnectionEvent> = []
     var counters = UTPStatistics()

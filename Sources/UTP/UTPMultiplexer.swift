@@ -123,6 +123,9 @@ public struct UTPMultiplexer<Peer: Hashable & Sendable>: Sendable {
     /// The configuration in force.
     public let configuration: Configuration
     private var entries: [UTPConnectionHandle: Entry] = [:]
+    /// Every entry's timer, so finding the next deadline and the due connections costs no scan of all
+    /// connections (closed ones linger seconds, so hundreds may sit in the table during many short transfers).
+    private var timers = UTPTimerHeap()
     private var routes: [Key: UTPConnectionHandle] = [:]
     private var perPeer: [Peer: Int] = [:]
     private var transmitQueue: Deque<UTPConnectionHandle> = []
@@ -242,6 +245,11 @@ public struct UTPMultiplexer<Peer: Hashable & Sendable>: Sendable {
         self.entries[handle] = Entry(key: key, slot: slot)
         self.routes[key] = handle
         self.perPeer[key.peer, default: 0] += 1
+        if case .pending(_, let expiry) = slot {
+            self.timers.push(UTPTimerHeap.Timer(deadline: expiry, handle: handle))
+        } else if let index = self.entries.index(forKey: handle) {
+            self.arm(handle, at: index)
+        }
         return handle
     }
 
@@ -295,6 +303,7 @@ public struct UTPMultiplexer<Peer: Hashable & Sendable>: Sendable {
                 self.entries.values[index].slot = .live(
                     self.accept(packet, receiveID: receiveID, sendID: sendID, now: now)
                 )
+                self.arm(handle, at: index)
                 self.drain(handle)
                 self.markDirty(handle)
                 return true
@@ -396,22 +405,10 @@ public struct UTPMultiplexer<Peer: Hashable & Sendable>: Sendable {
 
     // MARK: - Timers
 
-    /// The earliest deadline over all connections and expectations (O(n) in the connection count).
+    /// The earliest deadline over all connections and expectations, O(1). It may be early: a timer that moved
+    /// later since it was armed makes one ``handleTimeout(now:)`` call that finds nothing due and re-arms it.
     public var nextDeadline: UTPInstant? {
-        var earliest: UInt64?
-        for entry in self.entries.values {
-            let deadline: UInt64?
-            switch entry.slot {
-            case .pending(_, let expiry): deadline = expiry
-            case .live(let box):
-                deadline =
-                    box.connection.isClosed
-                    ? box.connection.closedAt.map { $0 &+ box.connection.timing.closedLinger }
-                    : box.connection.nextDeadline?.nanoseconds
-            }
-            if let deadline { earliest = min(earliest ?? deadline, deadline) }
-        }
-        return earliest.map(UTPInstant.init(nanoseconds:))
+        self.timers.minimum.map { UTPInstant(nanoseconds: $0.deadline) }
     }
 
     /// Fires due timers, expires expectations and releases finished connections.
@@ -421,21 +418,31 @@ public struct UTPMultiplexer<Peer: Hashable & Sendable>: Sendable {
         var expired: [UTPConnectionHandle] = []
         var released: [UTPConnectionHandle] = []
         var due: [UTPConnectionHandle] = []
-        for (handle, entry) in self.entries {
-            switch entry.slot {
-            case .pending(_, let expiry):
-                if now.nanoseconds >= expiry { expired.append(handle) }
-            case .live(let box):
-                if box.connection.isClosed {
-                    if box.connection.isReleasable(now: now), box.connection.readableBytes == 0 {
-                        released.append(handle)
-                    }
-                } else if let deadline = box.connection.nextDeadline, deadline <= now {
-                    due.append(handle)
+        var early: [UTPConnectionHandle] = []
+        while let timer = self.timers.minimum, timer.deadline <= now.nanoseconds {
+            self.timers.popMinimum()
+            // A stale timer (entry gone, or re-armed earlier since) is skipped.
+            guard let index = self.entries.index(forKey: timer.handle) else { continue }
+            if let (_, expiry) = self.entries.values[index].slot.pendingState {
+                if expiry == timer.deadline { expired.append(timer.handle) }
+                continue
+            }
+            let verdict = self.entries.values[index].slot.modifyConnection { connection -> TimerVerdict in
+                guard connection.armedTimer == timer.deadline else { return .stale }
+                connection.armedTimer = nil
+                if connection.isClosed {
+                    return connection.isReleasable(now: now) && connection.readableBytes == 0 ? .release : .early
                 }
+                if let deadline = connection.nextDeadline, deadline <= now { return .due }
+                return .early
+            }
+            switch verdict {
+            case .due: due.append(timer.handle)
+            case .release: released.append(timer.handle)
+            case .early: early.append(timer.handle)
+            case .stale, nil: break
             }
         }
-        // Mutate only after the iteration's copies are gone (no copy-on-write of connection buffers).
         for handle in due {
             self.withConnection(handle) { $0.handleTimeout(now: now) }
         }
@@ -444,6 +451,34 @@ public struct UTPMultiplexer<Peer: Hashable & Sendable>: Sendable {
             self.events.append(.expectationExpired(handle))
         }
         for handle in released { self.remove(handle) }
+        for handle in early {
+            if let index = self.entries.index(forKey: handle) { self.arm(handle, at: index) }
+        }
+    }
+
+    private enum TimerVerdict {
+        case due, release, early, stale
+    }
+
+    /// Arms the live connection's timer when its deadline is earlier than the one armed (a later one waits for
+    /// the armed timer to fire early and re-arm). Works on the connection in place: no copy of the entry.
+    private mutating func arm(_ handle: UTPConnectionHandle, at index: [UTPConnectionHandle: Entry].Index) {
+        let armed = self.entries.values[index].slot.modifyConnection { $0.armTimer() } ?? nil
+        if let armed { self.push(UTPTimerHeap.Timer(deadline: armed, handle: handle)) }
+    }
+
+    /// Pushes a timer; stale timers are dropped in bulk once they outnumber the entries.
+    private mutating func push(_ timer: UTPTimerHeap.Timer) {
+        self.timers.push(timer)
+        guard self.timers.count > 2 * self.entries.count + 64 else { return }
+        self.timers.rebuild(
+            self.entries.compactMap { handle, entry in
+                switch entry.slot {
+                case .pending(_, let expiry): UTPTimerHeap.Timer(deadline: expiry, handle: handle)
+                case .live(let box): box.connection.armedTimer.map { UTPTimerHeap.Timer(deadline: $0, handle: handle) }
+                }
+            }
+        )
     }
 
     // MARK: - Application calls
@@ -537,6 +572,7 @@ public struct UTPMultiplexer<Peer: Hashable & Sendable>: Sendable {
             return result
         }
         for event in raised { self.events.append(.connection(handle, event)) }
+        if result != nil { self.arm(handle, at: index) }
         return result
     }
 
@@ -558,5 +594,23 @@ public struct UTPMultiplexer<Peer: Hashable & Sendable>: Sendable {
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
+    }
+}
+
+extension UTPConnection {
+    /// When the multiplexer has work for this connection: its next timer, or once closed its release (only when
+    /// no unread bytes or control packet keep it; draining those re-arms it).
+    var multiplexerDeadline: UInt64? {
+        guard self.isClosed else { return self.nextDeadline?.nanoseconds }
+        guard self.readableBytes == 0, !self.hasPendingControl else { return nil }
+        return self.closedAt.map { $0 &+ self.timing.closedLinger }
+    }
+
+    /// Records the deadline to push when it is earlier than the armed one; `nil` when nothing needs pushing.
+    mutating func armTimer() -> UInt64? {
+        guard let deadline = self.multiplexerDeadline else { return nil }
+        if let armed = self.armedTimer, armed <= deadline { return nil }
+        self.armedTimer = deadline
+        return deadline
     }
 }
