@@ -450,10 +450,14 @@ class Soak:
         return self.summary(duration, mark, lookup, sorted(tables))
 
     def final_lookup(self):
-        result = subprocess.run(
-            [self.binary, "lookup", "--bootnode", self.nodes[0].enr, "--json"],
-            capture_output=True, text=True, timeout=60,
-        )
+        try:
+            result = subprocess.run(
+                [self.binary, "lookup", "--bootnode", self.nodes[0].enr, "--json"],
+                capture_output=True, text=True, timeout=60,
+            )
+        except subprocess.TimeoutExpired:
+            self.problem("final lookup did not finish within 60 s")
+            return None
         try:
             return len(json.loads(result.stdout)["nodes"])
         except (ValueError, KeyError):
