@@ -452,11 +452,11 @@ class Soak:
     def final_lookup(self):
         try:
             result = subprocess.run(
-                [self.binary, "lookup", "--bootnode", self.nodes[0].enr, "--json"],
+                [self.binary, "lookup", "--bootnode", next(n for n in self.nodes if n.is_up).enr, "--json"],
                 capture_output=True, text=True, timeout=60,
             )
-        except subprocess.TimeoutExpired:
-            self.problem("final lookup did not finish within 60 s")
+        except (subprocess.TimeoutExpired, StopIteration):
+            self.problem("final lookup did not finish within 60 s (or no node was up)")
             return None
         try:
             return len(json.loads(result.stdout)["nodes"])
