@@ -12,8 +12,8 @@ import UTP
 ///
 /// Transfers to one peer are limited to ``maximumConcurrentTransfersPerPeer`` at a time (further
 /// requests wait for a slot in order), so a burst of gets stays below the responder's per-peer
-/// uTP connection limit. A closed uTP connection still counts against both nodes' limits for a
-/// short linger (about 2 s), so two more safeguards apply: a ``GetDataResponse/busy`` answer is
+/// uTP connection limit. Other transfers with the same peer (this node's or other clients') can
+/// still fill a limit, so two more safeguards apply: a ``GetDataResponse/busy`` answer is
 /// retried ``busyRetries`` times with a doubling pause (100 ms, 200 ms, … at most 1 s) before it
 /// surfaces as ``TalkGetDataError`` `busy`, and when this node's own per-peer limit is full the
 /// client waits (polling, at most 10 s, inside the responder's 20 s expectation) before it
@@ -143,7 +143,7 @@ public struct GetDataClient: Sendable {
     }
 
     /// Opens the stream the responder announced. When this node's own uTP limits toward the peer
-    /// are reached (closed connections still count for a short linger), it waits for a free slot,
+    /// are reached (other transfers with the same peer hold them), it waits for a free slot,
     /// polling every 20 ms for at most ``localSlotTimeout`` — well inside the responder's 20 s
     /// expectation — and then connects.
     private func connect(connectionID: UInt16, to peer: ENR) async throws -> UTPStream {

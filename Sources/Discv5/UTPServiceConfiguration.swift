@@ -26,10 +26,14 @@ public struct UTPServiceConfiguration: Sendable {
     /// Default most connections plus pending expectations in total: 1024. Each connection may hold its
     /// receive window and send buffer (1 MiB each by default); this is what bounds uTP memory.
     public static let defaultMaximumConnections = 1024
-    /// Default most connections plus pending expectations per peer: 256. A closed connection still counts
-    /// during its ~2 s linger (``UTPConfiguration/closedLinger``), so this bounds the rate of transfers
-    /// with one peer to about half of it per second; 256 lets short transfers run back to back.
-    public static let defaultMaximumConnectionsPerPeer = 256
+    /// Default most connections plus pending expectations per peer: 64, twice the 32 transfers `discv5 get
+    /// --parallel` runs with one peer. A closed connection stops counting once it has nothing left to read
+    /// (it lingers ~2 s holding only its ids, ``UTPConfiguration/closedLinger``), so the limit bounds the
+    /// transfers one peer has in progress, not their rate.
+    public static let defaultMaximumConnectionsPerPeer = 64
+    /// Default most closed connections kept for their linger: 1024 (about 1.4 KiB each), enough for 500
+    /// transfers a second to finish; past it the oldest is forgotten early.
+    public static let defaultMaximumLingeringConnections = 1024
 
     /// How long an expectation waits for its SYN before ``UTPExpectation/accept()`` throws
     /// ``UTPError`` `timedOut`. Default ``defaultExpectationLifetime`` (20 s).
@@ -38,8 +42,11 @@ public struct UTPServiceConfiguration: Sendable {
     /// ``UTPService/connect(connectionID:to:)`` throw ``UTPError`` `connectionLimitReached`. Default
     /// ``defaultMaximumConnections`` (1024).
     public var maximumConnections: Int = defaultMaximumConnections
-    /// The same limit per peer (node id and endpoint). Default ``defaultMaximumConnectionsPerPeer`` (256).
+    /// The same limit per peer (node id and endpoint). Default ``defaultMaximumConnectionsPerPeer`` (64).
     public var maximumConnectionsPerPeer: Int = defaultMaximumConnectionsPerPeer
+    /// Most closed connections kept for their linger; they count toward neither limit above. Default
+    /// ``defaultMaximumLingeringConnections`` (1024).
+    public var maximumLingeringConnections: Int = defaultMaximumLingeringConnections
     /// Payload bytes per uTP packet, clamped to 1...``maximumPayloadSize``. Default ``defaultPayloadSize``
     /// (1024). Overrides ``connection``'s `maxPayloadSize`.
     public var payloadSize: Int = defaultPayloadSize
@@ -62,6 +69,7 @@ public struct UTPServiceConfiguration: Sendable {
         configuration.connection.maxPayloadSize = self.effectivePayloadSize
         configuration.maximumConnections = max(0, self.maximumConnections)
         configuration.maximumConnectionsPerPeer = max(0, self.maximumConnectionsPerPeer)
+        configuration.maximumLingeringConnections = max(0, self.maximumLingeringConnections)
         configuration.acceptsUnexpectedConnections = false
         configuration.refusal = .reset
         return configuration

@@ -80,6 +80,11 @@ final class UTPServiceCore: Sendable {
         }
     }
 
+    /// A connection closed and lingers: its receive id stays reserved but no longer counts toward the limits.
+    func markLingering(_ peer: UTPPeer, receiveID: UInt16) {
+        self.admission.withLock { $0.markLingering(peer, receiveID: receiveID) }
+    }
+
     /// Frees a receive id; returns whether the peer has none left.
     @discardableResult
     func release(_ peer: UTPPeer, receiveID: UInt16) -> Bool {

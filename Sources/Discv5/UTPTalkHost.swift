@@ -26,6 +26,9 @@ final class UTPTalkHost {
     /// Every multiplexer entry we created, to release its admission once the multiplexer dropped it.
     private var entries: [UTPConnectionHandle: (peer: UTPPeer, receiveID: UInt16)] = [:]
     private var needsSweep = false
+    /// The multiplexer's count of lingering connections it forgot early, when last looked at: a change means
+    /// entries vanished without a timer, so their admissions need releasing.
+    private var lingeringForgotten: UInt64 = 0
     private var lastStatistics: UInt64 = 0
     private var isShutDown = false
     let service: UTPServiceCore
@@ -99,6 +102,7 @@ final class UTPTalkHost {
             throw error
         }
         self.entries[handle] = (peer, connectionID)
+        self.noteForgottenLingering()
         let core = UTPStreamCore(
             handle: handle,
             remote: peer.description,
@@ -130,6 +134,7 @@ final class UTPTalkHost {
             return
         }
         self.entries[handle] = (peer, receiveID)
+        self.noteForgottenLingering()
         guard expectation.registered(handle) else {
             self.link.multiplexer.remove(handle)
             self.needsSweep = true
@@ -217,9 +222,22 @@ final class UTPTalkHost {
             case .accepted(let handle, _):
                 // Unreachable with the firewall on; never keep a connection nobody asked for.
                 self.link.multiplexer.reset(handle, now: UTPTalkLink.instant(now))
+            case .lingering(let handle):
+                if let entry = self.entries[handle] {
+                    self.service.markLingering(entry.peer, receiveID: entry.receiveID)
+                }
             }
         }
         return any
+    }
+
+    /// Admitting an entry may make the multiplexer forget its oldest lingering connections.
+    private func noteForgottenLingering() {
+        let forgotten = self.link.multiplexer.lingeringForgotten
+        if forgotten != self.lingeringForgotten {
+            self.lingeringForgotten = forgotten
+            self.needsSweep = true
+        }
     }
 
     /// The expected SYN came: the stream exists from now on.

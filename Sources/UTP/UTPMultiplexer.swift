@@ -45,6 +45,15 @@ public struct UTPMultiplexer<Peer: Hashable & Sendable>: Sendable {
         /// one connection per transfer, and one peer (or one spoofed source in accept mode) can
         /// take no more than 16 of the ``maximumConnections`` slots.
         public var maximumConnectionsPerPeer = 16
+        /// Most closed connections kept for their linger (``UTPConfiguration/closedLinger``). Default 1024.
+        ///
+        /// A closed connection with nothing left to read holds no buffers (about 1.4 KiB) and no longer
+        /// counts toward ``maximumConnections`` or ``maximumConnectionsPerPeer``: it only keeps its ids, so a
+        /// retransmitted FIN is acknowledged again and a late packet is not taken for a new connection.
+        /// Counting it would cap the rate of back-to-back transfers with one peer at the per-peer limit
+        /// divided by the linger. Past this many, the oldest is forgotten when a new connection or
+        /// expectation is admitted; so at most this many plus ``maximumConnections`` are ever kept.
+        public var maximumLingeringConnections = 1024
         /// Accept SYNs nobody expected (raw-UDP listener mode). Default `false` (firewall).
         public var acceptsUnexpectedConnections = false
         /// Treatment of refused packets. Default `.reset`.
@@ -62,6 +71,9 @@ public struct UTPMultiplexer<Peer: Hashable & Sendable>: Sendable {
         case connection(UTPConnectionHandle, UTPConnectionEvent)
         /// A pending expectation expired without a SYN; the handle is gone.
         case expectationExpired(UTPConnectionHandle)
+        /// A connection is closed and has nothing left to read: it no longer counts toward the limits
+        /// (``Configuration/maximumLingeringConnections``). Its ids stay in use until the handle is gone.
+        case lingering(UTPConnectionHandle)
     }
 
     struct Key: Hashable, Sendable {
@@ -114,6 +126,8 @@ public struct UTPMultiplexer<Peer: Hashable & Sendable>: Sendable {
     struct Entry: Sendable {
         var key: Key
         var slot: Slot
+        /// Closed with nothing left to read: counted in `lingeringCount`, not in `activeCount` or `perPeer`.
+        var isLingering = false
     }
 
     /// RESETs for refused packets that wait for ``pollTransmit(now:into:)`` at most: 1024. A
@@ -127,7 +141,17 @@ public struct UTPMultiplexer<Peer: Hashable & Sendable>: Sendable {
     /// connections (closed ones linger seconds, so hundreds may sit in the table during many short transfers).
     private var timers = UTPTimerHeap()
     private var routes: [Key: UTPConnectionHandle] = [:]
+    /// Entries that count toward the limits (all but the lingering ones), in total and per peer.
+    private var activeCount = 0
     private var perPeer: [Peer: Int] = [:]
+    /// Lingering entries, oldest first; a handle released meanwhile stays until it reaches the front
+    /// or the list is compacted.
+    private var lingeringOrder: Deque<UTPConnectionHandle> = []
+    /// Lingering entries still held.
+    public private(set) var lingeringCount = 0
+    /// Lingering connections forgotten before their linger ended, to stay within
+    /// ``Configuration/maximumLingeringConnections``.
+    public private(set) var lingeringForgotten: UInt64 = 0
     private var transmitQueue: Deque<UTPConnectionHandle> = []
     private var queued: Set<UTPConnectionHandle> = []
     private var receivedInBatch: [UTPConnectionHandle] = []
@@ -146,8 +170,12 @@ public struct UTPMultiplexer<Peer: Hashable & Sendable>: Sendable {
         self.randomState = seed
     }
 
-    /// Number of live connections plus pending expectations.
+    /// Number of live connections (lingering ones included) plus pending expectations.
     public var count: Int { self.entries.count }
+
+    /// Number of connections and pending expectations that count toward the limits: ``count`` less
+    /// ``lingeringCount``.
+    public var activeConnectionCount: Int { self.activeCount }
 
     // MARK: - Opening
 
@@ -231,7 +259,7 @@ public struct UTPMultiplexer<Peer: Hashable & Sendable>: Sendable {
 
     private func checkAdmission(_ key: Key) throws(UTPError) {
         guard self.routes[key] == nil else { throw UTPError.connectionIDInUse(key.receiveID) }
-        guard self.entries.count < self.configuration.maximumConnections else {
+        guard self.activeCount < self.configuration.maximumConnections else {
             throw UTPError.connectionLimitReached("total connection limit \(self.configuration.maximumConnections)")
         }
         guard (self.perPeer[key.peer] ?? 0) < self.configuration.maximumConnectionsPerPeer else {
@@ -240,10 +268,21 @@ public struct UTPMultiplexer<Peer: Hashable & Sendable>: Sendable {
     }
 
     private mutating func insert(_ key: Key, _ slot: Slot) -> UTPConnectionHandle {
+        // Here, not where a connection starts to linger: that happens inside calls that hold an index
+        // into `entries`, which a removal would invalidate.
+        while self.lingeringCount >= max(1, self.configuration.maximumLingeringConnections),
+            let oldest = self.lingeringOrder.popFirst()
+        {
+            if self.entries[oldest]?.isLingering == true {
+                self.remove(oldest)
+                self.lingeringForgotten &+= 1
+            }
+        }
         let handle = UTPConnectionHandle(rawValue: self.nextHandle)
         self.nextHandle += 1
         self.entries[handle] = Entry(key: key, slot: slot)
         self.routes[key] = handle
+        self.activeCount += 1
         self.perPeer[key.peer, default: 0] += 1
         if case .pending(_, let expiry) = slot {
             self.timers.push(UTPTimerHeap.Timer(deadline: expiry, handle: handle))
@@ -259,8 +298,32 @@ public struct UTPMultiplexer<Peer: Hashable & Sendable>: Sendable {
     public mutating func remove(_ handle: UTPConnectionHandle) {
         guard let entry = self.entries.removeValue(forKey: handle) else { return }
         self.routes[entry.key] = nil
-        let remaining = (self.perPeer[entry.key.peer] ?? 1) - 1
-        self.perPeer[entry.key.peer] = remaining > 0 ? remaining : nil
+        if entry.isLingering {
+            self.lingeringCount -= 1
+        } else {
+            self.stopCounting(entry.key.peer)
+        }
+    }
+
+    private mutating func stopCounting(_ peer: Peer) {
+        self.activeCount -= 1
+        let remaining = (self.perPeer[peer] ?? 1) - 1
+        self.perPeer[peer] = remaining > 0 ? remaining : nil
+    }
+
+    /// The live connection at `index` closed with nothing left to read: it stops counting toward the limits.
+    private mutating func startLingering(_ handle: UTPConnectionHandle, at index: [UTPConnectionHandle: Entry].Index) {
+        guard !self.entries.values[index].isLingering else { return }
+        self.entries.values[index].isLingering = true
+        self.stopCounting(self.entries.values[index].key.peer)
+        self.lingeringCount += 1
+        self.lingeringOrder.append(handle)
+        // Handles released by their timer stay in the list: drop them in bulk once they are the majority.
+        if self.lingeringOrder.count > 2 * self.lingeringCount + 64 {
+            let entries = self.entries
+            self.lingeringOrder.removeAll { entries[$0]?.isLingering != true }
+        }
+        self.events.append(.lingering(handle))
     }
 
     // MARK: - Input
@@ -566,12 +629,15 @@ public struct UTPMultiplexer<Peer: Hashable & Sendable>: Sendable {
         _ body: (inout UTPConnection) -> R
     ) -> R? {
         var raised: [UTPConnectionEvent] = []
+        var isSpent = false
         let result = self.entries.values[index].slot.modifyConnection { connection in
             let result = body(&connection)
             while let event = connection.pollEvent() { raised.append(event) }
+            isSpent = connection.isClosed && connection.readableBytes == 0
             return result
         }
         for event in raised { self.events.append(.connection(handle, event)) }
+        if isSpent { self.startLingering(handle, at: index) }
         if result != nil { self.arm(handle, at: index) }
         return result
     }

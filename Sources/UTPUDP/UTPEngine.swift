@@ -175,7 +175,7 @@ final class UTPEngine: DatagramHandler {
                 }
             case .connection(let handle, let connectionEvent):
                 self.streams.handle(connectionEvent, of: handle, in: &self.mux)
-            case .expectationExpired:
+            case .expectationExpired, .lingering:
                 break
             }
         }

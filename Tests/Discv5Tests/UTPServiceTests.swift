@@ -62,7 +62,10 @@ struct UTPServiceTests {
     func listenerWrites(size: Int) async throws {
         var utp = UTPServiceConfiguration()
         utp.connection.closedLinger = .milliseconds(200)
-        try await withPair(utp: utp) { a, b, _ in
+        // The handler builds its test data before answering: 2 MiB in a debug build on a loaded machine can
+        // outlive the default 400 ms handler deadline, and the node (correctly) answers it empty.
+        let roomy: (inout NodeConfiguration) -> Void = { $0.talkHandlerDeadline = .seconds(10) }
+        try await withPair(utp: utp, configure: roomy) { a, b, _ in
             let bytes = try await Self.fetch(a, from: b, size: size, seed: UInt64(size))
             #expect(bytes.count == size)
             #expect(SHA256.hash(bytes) == SHA256.hash(testBytes(count: size, seed: UInt64(size))))
@@ -234,6 +237,26 @@ struct UTPServiceTests {
                 _ = try await a.utp.connect(connectionID: 7, to: b.localRecord)
             } throws: { isUTPError($0, .connectionLimitReached) }
             for expectation in held { expectation.cancel() }
+        }
+    }
+
+    @Test("a finished transfer frees its slot at once: back-to-back transfers past the per-peer limit, one linger")
+    func finishedTransfersFreeTheirSlots() async throws {
+        var utp = UTPServiceConfiguration()
+        utp.maximumConnectionsPerPeer = 2
+        // Far longer than the test: a closed connection that kept its slot while lingering would block the third.
+        utp.connection.closedLinger = .seconds(600)
+        try await withPair(utp: utp) { a, b, _ in
+            let peerA = try #require(UTPPeer(record: a.localRecord))
+            for round in 0..<6 {
+                let bytes = try await Self.fetch(a, from: b, size: 50_000, seed: UInt64(round))
+                #expect(bytes == testBytes(count: 50_000, seed: UInt64(round)))
+                let idle = await eventually {
+                    a.utp.activeConnectionCount == 0 && b.utp.activeConnectionCount == 0
+                }
+                #expect(idle)
+                #expect(b.utp.canAccept(from: peerA))
+            }
         }
     }
 

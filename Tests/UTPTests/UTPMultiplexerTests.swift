@@ -180,4 +180,108 @@ struct UTPMultiplexerTests {
         }
         _ = try mux.connect(to: "b", connectionID: 0, now: .zero)
     }
+
+    /// One handoff transfer of `size` bytes from `listener` (expecting `x` from "a") to `initiator`, both sides
+    /// finishing; pumps until the listener's side is closed. Returns both handles; the initiator has not read.
+    private func closedTransfer(
+        x: UInt16,
+        size: Int,
+        listener: inout Mux,
+        initiator: inout Mux,
+        clock: inout ManualClock,
+        network: inout SimulatedNetwork<String>
+    ) throws -> (listener: UTPConnectionHandle, initiator: UTPConnectionHandle) {
+        let now = UTPInstant(nanoseconds: clock.now)
+        let expected = try listener.expect(from: "a", connectionID: x, expiry: now + .seconds(20))
+        let outgoing = try initiator.connect(to: "b", connectionID: x, now: now)
+        initiator.finish(outgoing)
+        pump(&initiator, &listener, clock: &clock, network: &network) { _, b in b.connection(expected) != nil }
+        _ = testBytes(count: size, seed: UInt64(x)).withUnsafeBytes { listener.write($0, to: expected) }
+        listener.finish(expected)
+        pump(&initiator, &listener, clock: &clock, network: &network) { a, b in
+            (a.connection(outgoing)?.isClosed ?? false) && (b.connection(expected)?.isClosed ?? false)
+        }
+        return (expected, outgoing)
+    }
+
+    @Test func aClosedConnectionStopsCountingOnceDrainedButKeepsItsIDs() throws {
+        var clock = ManualClock(start: 1_000_000_000)
+        var network = SimulatedNetwork<String>(seed: 11)
+        var configuration = Mux.Configuration()
+        configuration.maximumConnectionsPerPeer = 1
+        var listener = Mux(configuration: configuration, seed: 1)
+        var initiator = Mux(configuration: configuration, seed: 2)
+        let (served, fetched) = try closedTransfer(
+            x: 500,
+            size: 20_000,
+            listener: &listener,
+            initiator: &initiator,
+            clock: &clock,
+            network: &network
+        )
+        var events: [Mux.Event] = []
+        while let event = listener.pollEvent() { events.append(event) }
+        #expect(events.contains(.lingering(served)))
+        #expect(listener.count == 1)
+        #expect(listener.lingeringCount == 1)
+        #expect(listener.activeConnectionCount == 0)
+        // The ids stay taken while it lingers...
+        #expect(!listener.isConnectionIDAvailable(500, for: "a"))
+        #expect(throws: UTPError.self) {
+            _ = try listener.expect(from: "a", connectionID: 500, expiry: UTPInstant(nanoseconds: .max))
+        }
+        // ...but the peer's only slot is free again.
+        _ = try listener.expect(from: "a", connectionID: 900, expiry: UTPInstant(nanoseconds: .max))
+        #expect(listener.activeConnectionCount == 1)
+
+        // Unread bytes keep a closed connection counted: they are memory the limits must bound.
+        #expect(initiator.connection(fetched)?.isClosed == true)
+        #expect(initiator.activeConnectionCount == 1)
+        #expect(initiator.lingeringCount == 0)
+        #expect(initiator.read(from: fetched) == testBytes(count: 20_000, seed: 500))
+        #expect(initiator.activeConnectionCount == 0)
+        #expect(initiator.lingeringCount == 1)
+
+        // The linger ends: the entry and its ids are gone.
+        let later = UTPInstant(nanoseconds: clock.now) + .seconds(3)
+        initiator.handleTimeout(now: later)
+        #expect(initiator.count == 0)
+        #expect(initiator.lingeringCount == 0)
+        #expect(initiator.isConnectionIDAvailable(500, for: "b"))
+    }
+
+    @Test func lingeringConnectionsBeyondTheirLimitAreForgottenOldestFirst() throws {
+        var clock = ManualClock(start: 1_000_000_000)
+        var network = SimulatedNetwork<String>(seed: 12)
+        var configuration = Mux.Configuration()
+        configuration.maximumLingeringConnections = 2
+        var listener = Mux(configuration: configuration, seed: 1)
+        var initiator = Mux(seed: 2)
+        var served: [UTPConnectionHandle] = []
+        for x: UInt16 in [100, 200, 300] {
+            let (handle, fetched) = try closedTransfer(
+                x: x,
+                size: 3000,
+                listener: &listener,
+                initiator: &initiator,
+                clock: &clock,
+                network: &network
+            )
+            _ = initiator.read(from: fetched)
+            served.append(handle)
+        }
+        // The third expectation found two lingering and made room: the oldest went.
+        #expect(listener.lingeringCount == 2)
+        #expect(listener.lingeringForgotten == 1)
+        #expect(listener.connection(served[0]) == nil)
+        // Each admission makes room below the limit: the next oldest goes, its ids are free again.
+        _ = try listener.expect(from: "a", connectionID: 400, expiry: UTPInstant(nanoseconds: .max))
+        #expect(listener.lingeringForgotten == 2)
+        #expect(listener.lingeringCount == 1)
+        #expect(listener.connection(served[0]) == nil)
+        #expect(listener.connection(served[1]) == nil)
+        #expect(listener.connection(served[2])?.isClosed == true)
+        #expect(listener.isConnectionIDAvailable(100, for: "a"))
+        #expect(!listener.isConnectionIDAvailable(300, for: "a"))
+    }
 }
