@@ -11,21 +11,8 @@ struct HandshakeTests {
     let a = TestNode(seed: 1, port: 30001)
     let b = TestNode(seed: 2, port: 30002)
 
-    func pair(
-        configurationA: Discv5Configuration = Discv5Configuration(),
-        configurationB: Discv5Configuration = Discv5Configuration(),
-        lookupB: @escaping (NodeID) -> ENR? = { _ in nil }
-    ) -> (TestNetwork, Discv5Protocol, Discv5Protocol) {
-        let network = TestNetwork()
-        let machineA = a.machine(configuration: configurationA, seed: 1)
-        let machineB = b.machine(configuration: configurationB, seed: 2, recordLookup: lookupB)
-        network.add(machineA, at: a.endpoint)
-        network.add(machineB, at: b.endpoint)
-        return (network, machineA, machineB)
-    }
-
     @Test func pingHandshakesThenPongReportsRecipientEndpoint() {
-        let (network, machineA, machineB) = pair()
+        let (network, machineA, machineB) = TestNetwork.pair(a, b)
         let handle = machineA.sendRequest(.ping, to: b.contact, mode: .expectResponse, now: network.now)
         network.run()
 
@@ -52,9 +39,7 @@ struct HandshakeTests {
     }
 
     @Test func secondPingUsesTheSession() {
-        let (network, machineA, machineB) = pair()
-        machineA.sendRequest(.ping, to: b.contact, mode: .expectResponse, now: network.now)
-        network.run()
+        let (network, machineA, machineB) = TestNetwork.pair(a, b, established: true)
         let before = network.sent.count
         let undecryptable = machineB.metrics.undecryptable
         machineA.sendRequest(.ping, to: b.contact, mode: .expectResponse, now: network.now)
@@ -65,7 +50,7 @@ struct HandshakeTests {
     }
 
     @Test func repeatPacketGetsTheIdenticalWhoAreYou() {
-        let (network, _, machineB) = pair()
+        let (network, _, machineB) = TestNetwork.pair(a, b)
         // Two different undecryptable packets from the same node and endpoint: the first from
         // A, the second from a restarted A (same key, same endpoint).
         let first = a.machine(seed: 10)
@@ -98,7 +83,7 @@ struct HandshakeTests {
     }
 
     @Test func challengeExpiresAfterTwoSeconds() {
-        let (network, machineA, machineB) = pair()
+        let (network, machineA, machineB) = TestNetwork.pair(a, b)
         machineA.sendRequest(.ping, to: b.contact, mode: .expectResponse, now: network.now)
         network.pump()
         let random = network.takeQueue()
@@ -123,9 +108,7 @@ struct HandshakeTests {
     }
 
     @Test func rehandshakesWhenThePeerForgotTheSession() {
-        let (network, machineA, _) = pair()
-        machineA.sendRequest(.ping, to: b.contact, mode: .expectResponse, now: network.now)
-        network.run()
+        let (network, machineA, _) = TestNetwork.pair(a, b, established: true)
         // B restarts: same key and endpoint, no sessions.
         let restarted = b.machine(seed: 99)
         network.remove(at: b.endpoint)
@@ -144,9 +127,7 @@ struct HandshakeTests {
     }
 
     @Test func sessionDoesNotFollowANodeToANewEndpoint() {
-        let (network, machineA, machineB) = pair()
-        machineA.sendRequest(.ping, to: b.contact, mode: .expectResponse, now: network.now)
-        network.run()
+        let (network, machineA, machineB) = TestNetwork.pair(a, b, established: true)
         // A moves to a new port; its session with B (keyed by B's endpoint) still exists on
         // A's side, but B refuses to use it for the new source endpoint.
         let moved = NodeEndpoint(ip: a.endpoint.ip, port: 40001)
@@ -167,9 +148,7 @@ struct HandshakeTests {
     @Test func handshakeCarriesTheRecordOnlyWhenTheChallengeSeqIsLower() throws {
         // B knows nothing about A: enr-seq 0 < 1 → record included.
         do {
-            let (network, machineA, _) = pair()
-            machineA.sendRequest(.ping, to: b.contact, mode: .expectResponse, now: network.now)
-            network.run()
+            let (network, _, _) = TestNetwork.pair(a, b, established: true)
             let packet = try PacketDecoder(localNodeID: b.nodeID).decode(network.sent[2].bytes)
             guard case .handshake(let authData) = packet.authData else {
                 Issue.record("not a handshake")
@@ -180,9 +159,12 @@ struct HandshakeTests {
         // B holds A's current record (seq 1): enr-seq 1 is not lower → no record.
         do {
             let record = a.record
-            let (network, machineA, _) = pair(lookupB: { $0 == record.nodeID ? record : nil })
-            machineA.sendRequest(.ping, to: b.contact, mode: .expectResponse, now: network.now)
-            network.run()
+            let (network, _, _) = TestNetwork.pair(
+                a,
+                b,
+                established: true,
+                recordLookupB: { $0 == record.nodeID ? record : nil }
+            )
             let whoAreYou = try PacketDecoder(localNodeID: a.nodeID).decode(network.sent[1].bytes)
             guard case .whoAreYou(let challenge) = whoAreYou.authData else {
                 Issue.record("no WHOAREYOU")
@@ -202,13 +184,12 @@ struct HandshakeTests {
         do {
             let newer = TestNode(seed: 1, port: 30001, seq: 2)
             let older = a.record
-            let network = TestNetwork()
-            let machineA = newer.machine(seed: 1)
-            let machineB = b.machine(seed: 2, recordLookup: { $0 == older.nodeID ? older : nil })
-            network.add(machineA, at: a.endpoint)
-            network.add(machineB, at: b.endpoint)
-            machineA.sendRequest(.ping, to: b.contact, mode: .expectResponse, now: network.now)
-            network.run()
+            let (network, _, _) = TestNetwork.pair(
+                newer,
+                b,
+                established: true,
+                recordLookupB: { $0 == older.nodeID ? older : nil }
+            )
             let packet = try PacketDecoder(localNodeID: b.nodeID).decode(network.sent[2].bytes)
             guard case .handshake(let authData) = packet.authData else {
                 Issue.record("not a handshake")
@@ -273,7 +254,7 @@ struct HandshakeTests {
 
     @Test func handshakeWithValidSignatureIsAccepted() throws {
         // The crafting helper itself is right: with A's key and record, B accepts and answers.
-        let (network, machineA, machineB) = pair()
+        let (network, machineA, machineB) = TestNetwork.pair(a, b)
         let whoAreYou = challenge(network, machineA)
         let packet = try craftHandshake(whoAreYou: whoAreYou, sourceID: a.nodeID, signer: a.key, record: a.record)
         network.deliver(.init(bytes: packet, from: a.endpoint, to: b.endpoint))
@@ -282,7 +263,7 @@ struct HandshakeTests {
     }
 
     @Test func handshakeWithBadIDSignatureIsRejected() throws {
-        let (network, machineA, machineB) = pair()
+        let (network, machineA, machineB) = TestNetwork.pair(a, b)
         let whoAreYou = challenge(network, machineA)
         let intruder = TestNode(seed: 3, port: 30003)
         let packet = try craftHandshake(
@@ -299,7 +280,7 @@ struct HandshakeTests {
     }
 
     @Test func handshakeWhoseRecordIsAnotherNodesIsRejected() throws {
-        let (network, machineA, machineB) = pair()
+        let (network, machineA, machineB) = TestNetwork.pair(a, b)
         let whoAreYou = challenge(network, machineA)
         let other = TestNode(seed: 3, port: 30003)
         // Signed by the record's owner, but the packet claims to come from A.
@@ -315,7 +296,7 @@ struct HandshakeTests {
     }
 
     @Test func handshakeWithoutRecordWhenNoneIsHeldIsRejected() throws {
-        let (network, machineA, machineB) = pair()
+        let (network, machineA, machineB) = TestNetwork.pair(a, b)
         let whoAreYou = challenge(network, machineA)
         let packet = try craftHandshake(whoAreYou: whoAreYou, sourceID: a.nodeID, signer: a.key, record: nil)
         network.deliver(.init(bytes: packet, from: a.endpoint, to: b.endpoint))
@@ -323,7 +304,7 @@ struct HandshakeTests {
     }
 
     @Test func unsolicitedWhoAreYouIsCountedAndIgnored() throws {
-        let (network, machineA, _) = pair()
+        let (network, machineA, _) = TestNetwork.pair(a, b)
         let (packet, _) = try PacketEncoder.whoAreYou(
             requestNonce: [UInt8](repeating: 9, count: 12),
             idNonce: [UInt8](repeating: 1, count: 16),
@@ -363,9 +344,7 @@ struct HandshakeTests {
     }
 
     @Test func outgoingNoncesNeverRepeat() throws {
-        let (network, machineA, _) = pair()
-        machineA.sendRequest(.ping, to: b.contact, mode: .expectResponse, now: network.now)
-        network.run()
+        let (network, machineA, _) = TestNetwork.pair(a, b, established: true)
         for _ in 0..<200 {
             machineA.sendRequest(.ping, to: b.contact, mode: .expectResponse, now: network.now)
         }

@@ -16,20 +16,6 @@ struct LimitsTests {
 
     // MARK: - Replay
 
-    /// A and B with a session, the PING that made it answered.
-    private func connected(
-        configuration: Discv5Configuration = Discv5Configuration()
-    ) -> (TestNetwork, Discv5Protocol, Discv5Protocol) {
-        let network = TestNetwork()
-        let machineA = a.machine(seed: 1)
-        let machineB = b.machine(configuration: configuration, seed: 2)
-        network.add(machineA, at: a.endpoint)
-        network.add(machineB, at: b.endpoint)
-        machineA.sendRequest(.ping, to: b.contact, mode: .expectResponse, now: network.now)
-        network.run()
-        return (network, machineA, machineB)
-    }
-
     /// Sends a TALKREQ from A and returns its datagram without delivering it.
     private func talkPacket(
         _ network: TestNetwork,
@@ -49,7 +35,7 @@ struct LimitsTests {
     }
 
     @Test func replayedOrdinaryMessageIsRejected() {
-        let (network, machineA, machineB) = connected()
+        let (network, machineA, machineB) = TestNetwork.pair(a, b, established: true)
         let talk = talkPacket(network, from: machineA, payload: 1)
         network.deliver(talk)
         network.deliver(talk)
@@ -66,7 +52,7 @@ struct LimitsTests {
     @Test func replayFilterRemembersExactlyItsWindow() {
         var configuration = Discv5Configuration()
         configuration.replayWindow = 8
-        let (network, machineA, machineB) = connected(configuration: configuration)
+        let (network, machineA, machineB) = TestNetwork.pair(a, b, established: true, configurationB: configuration)
         let first = talkPacket(network, from: machineA, payload: 0)
         network.deliver(first)
         // Seven more messages: the first nonce is still among the last eight.
@@ -103,13 +89,7 @@ struct LimitsTests {
     }
 
     @Test func noResponseRequestsUnderASessionAreSentUntrackedInABoundedList() {
-        let network = TestNetwork()
-        let machineA = a.machine(seed: 1)
-        let machineB = b.machine(seed: 2)
-        network.add(machineA, at: a.endpoint)
-        network.add(machineB, at: b.endpoint)
-        machineA.sendRequest(.ping, to: b.contact, mode: .expectResponse, now: network.now)
-        network.run()
+        let (network, machineA, _) = TestNetwork.pair(a, b, established: true)
         let sent = Discv5Protocol.untrackedSendsCapacity + 904
         for index in 0..<sent {
             machineA.sendRequest(
@@ -167,13 +147,7 @@ struct LimitsTests {
     }
 
     @Test func duplicatedHandshakeAndWhoAreYouPacketsAreDropped() throws {
-        let network = TestNetwork()
-        let machineA = a.machine(seed: 1)
-        let machineB = b.machine(seed: 2)
-        network.add(machineA, at: a.endpoint)
-        network.add(machineB, at: b.endpoint)
-        machineA.sendRequest(.ping, to: b.contact, mode: .expectResponse, now: network.now)
-        network.run()
+        let (network, machineA, machineB) = TestNetwork.pair(a, b, established: true)
         let handshake = try #require(network.sent.first { TestNetwork.flag(of: $0, recipient: b.nodeID) == .handshake })
         let whoAreYou = try #require(network.sent.first { TestNetwork.flag(of: $0, recipient: a.nodeID) == .whoAreYou })
         network.deliver(handshake)
@@ -287,7 +261,7 @@ struct LimitsTests {
     }
 
     @Test func unsolicitedNodesAreDroppedWithoutState() throws {
-        let (network, machineA, machineB) = connected()
+        let (network, machineA, machineB) = TestNetwork.pair(a, b, established: true)
         // B sends A NODES answers to a request A never made.
         for index in 0..<200 {
             let nodes = Message.nodes(
@@ -313,11 +287,12 @@ struct LimitsTests {
         for (limit, expected) in [(nil, 16), (5, 5)] as [(Int?, Int)] {
             var configuration = Discv5Configuration()
             if let limit { configuration.maximumNodesPerResponse = limit }
-            let network = TestNetwork()
-            let machineA = a.machine(seed: 1)
-            let machineB = b.machine(configuration: configuration, seed: 2, findNodeResponder: { _ in atDistance })
-            network.add(machineA, at: a.endpoint)
-            network.add(machineB, at: b.endpoint)
+            let (network, machineA, _) = TestNetwork.pair(
+                a,
+                b,
+                configurationB: configuration,
+                findNodeResponderB: { _ in atDistance }
+            )
             machineA.sendRequest(.findNode(distances: [distance]), to: b.contact, mode: .expectResponse, now: .zero)
             network.run()
             let responses = network.responses(at: a.endpoint)

@@ -12,18 +12,6 @@ struct RequestTests {
     let b = TestNode(seed: 2, port: 30002)
     let c = TestNode(seed: 3, port: 30003)
 
-    func pair(
-        configuration: Discv5Configuration = Discv5Configuration(),
-        responderB: @escaping ([UInt16]) -> [ENR] = { _ in [] }
-    ) -> (TestNetwork, Discv5Protocol, Discv5Protocol) {
-        let network = TestNetwork()
-        let machineA = a.machine(configuration: configuration, seed: 1)
-        let machineB = b.machine(configuration: configuration, seed: 2, findNodeResponder: responderB)
-        network.add(machineA, at: a.endpoint)
-        network.add(machineB, at: b.endpoint)
-        return (network, machineA, machineB)
-    }
-
     /// 40 generated records, grouped by their log distance to B.
     func recordsAroundB() -> [UInt16: [ENR]] {
         var random = SplitMix64(seed: 7)
@@ -41,11 +29,14 @@ struct RequestTests {
     @Test func findNodeAnswerIsSplitAcrossSeveralNodesPackets() {
         let byDistance = recordsAroundB()
         let distances = Array(byDistance.keys.sorted().reversed())
-        let (network, machineA, machineB) = pair(responderB: { asked in
-            asked.flatMap { byDistance[$0] ?? [] }
-        })
-        machineA.sendRequest(.ping, to: b.contact, mode: .expectResponse, now: network.now)
-        network.run()
+        let (network, machineA, machineB) = TestNetwork.pair(
+            a,
+            b,
+            established: true,
+            findNodeResponderB: { asked in
+                asked.flatMap { byDistance[$0] ?? [] }
+            }
+        )
         let before = network.sent.count
         let handle = machineA.sendRequest(
             .findNode(distances: distances),
@@ -69,7 +60,7 @@ struct RequestTests {
     }
 
     @Test func findNodeDistanceZeroReturnsTheOwnRecord() {
-        let (network, machineA, _) = pair()
+        let (network, machineA, _) = TestNetwork.pair(a, b)
         machineA.sendRequest(.findNode(distances: [0]), to: b.contact, mode: .expectResponse, now: network.now)
         network.run()
         #expect(network.responses(at: a.endpoint).first?.1 == .nodes([b.record]))
@@ -80,13 +71,9 @@ struct RequestTests {
         let distances = byDistance.keys.sorted()
         // B (misbehaving) answers every FINDNODE with records from all distances.
         let everything = byDistance.values.flatMap { $0 }
-        let network = TestNetwork()
-        let machineA = a.machine(seed: 1)
         // The responder ignores the asked distances; the machine's own filter keeps B honest,
         // so emulate a dishonest B by asking A to check: A asks only the first distance.
-        let machineB = b.machine(seed: 2, findNodeResponder: { _ in everything })
-        network.add(machineA, at: a.endpoint)
-        network.add(machineB, at: b.endpoint)
+        let (network, machineA, _) = TestNetwork.pair(a, b, findNodeResponderB: { _ in everything })
         let asked = distances[distances.count - 1]
         machineA.sendRequest(.findNode(distances: [asked]), to: b.contact, mode: .expectResponse, now: network.now)
         network.run()
@@ -99,7 +86,7 @@ struct RequestTests {
     }
 
     @Test func talkRequestAndResponse() {
-        let (network, machineA, _) = pair()
+        let (network, machineA, _) = TestNetwork.pair(a, b)
         let handle = machineA.sendRequest(
             .talk(protocol: Array("echo".utf8), payload: [1, 2, 3]),
             to: b.contact,
@@ -122,7 +109,7 @@ struct RequestTests {
     }
 
     @Test func noResponseModeHandshakesButNeverTimesOutAndIgnoresTheAnswer() {
-        let (network, machineA, machineB) = pair()
+        let (network, machineA, machineB) = TestNetwork.pair(a, b)
         machineA.sendRequest(
             .talk(protocol: Array("utp".utf8), payload: [0x41]),
             to: b.contact,
@@ -144,9 +131,7 @@ struct RequestTests {
     }
 
     @Test func noResponseRequestUnderASessionIsNotTrackedAndItsAnswerIsIgnored() {
-        let (network, machineA, machineB) = pair()
-        machineA.sendRequest(.ping, to: b.contact, mode: .expectResponse, now: network.now)
-        network.run()
+        let (network, machineA, machineB) = TestNetwork.pair(a, b, established: true)
         machineA.sendRequest(
             .talk(protocol: Array("utp".utf8), payload: [0x42]),
             to: b.contact,
@@ -165,9 +150,7 @@ struct RequestTests {
     }
 
     @Test func untrackedNoResponseRequestIsResentInAHandshakeWhenThePeerLostTheSession() {
-        let (network, machineA, machineB) = pair()
-        machineA.sendRequest(.ping, to: b.contact, mode: .expectResponse, now: network.now)
-        network.run()
+        let (network, machineA, machineB) = TestNetwork.pair(a, b, established: true)
         machineB.dropSession(with: a.nodeID, at: a.endpoint)
         for payload: UInt8 in [1, 2, 3] {
             machineA.sendRequest(
@@ -189,7 +172,7 @@ struct RequestTests {
     }
 
     @Test func noResponseTimeoutDoesNotFailTheOtherRequests() {
-        let (network, machineA, _) = pair()
+        let (network, machineA, _) = TestNetwork.pair(a, b)
         network.drop = { _ in true }
         machineA.sendRequest(
             .talk(protocol: Array("utp".utf8), payload: [1]),
@@ -214,7 +197,7 @@ struct RequestTests {
     }
 
     @Test func requestTimesOutAfterOneSecondWhenEverythingIsDropped() {
-        let (network, machineA, _) = pair()
+        let (network, machineA, _) = TestNetwork.pair(a, b)
         network.drop = { _ in true }
         let handle = machineA.sendRequest(.ping, to: b.contact, mode: .expectResponse, now: network.now)
         network.run()
@@ -229,7 +212,7 @@ struct RequestTests {
     }
 
     @Test func timerRestartsOnWhoAreYou() {
-        let (network, machineA, _) = pair()
+        let (network, machineA, _) = TestNetwork.pair(a, b)
         let handle = machineA.sendRequest(.ping, to: b.contact, mode: .expectResponse, now: network.now)
         network.pump()
         let random = network.takeQueue()
@@ -249,9 +232,12 @@ struct RequestTests {
     @Test func timerRestartsOnEachNodesPacket() {
         let byDistance = recordsAroundB()
         let distances = Array(byDistance.keys.sorted().reversed())
-        let (network, machineA, _) = pair(responderB: { asked in asked.flatMap { byDistance[$0] ?? [] } })
-        machineA.sendRequest(.ping, to: b.contact, mode: .expectResponse, now: network.now)
-        network.run()
+        let (network, machineA, _) = TestNetwork.pair(
+            a,
+            b,
+            established: true,
+            findNodeResponderB: { asked in asked.flatMap { byDistance[$0] ?? [] } }
+        )
         let handle = machineA.sendRequest(
             .findNode(distances: distances),
             to: b.contact,
@@ -282,7 +268,12 @@ struct RequestTests {
     @Test func queuedRequestsAreBoundedWhileHandshaking() {
         var configuration = Discv5Configuration()
         configuration.maximumQueuedRequestsPerPeer = 8
-        let (network, machineA, _) = pair(configuration: configuration)
+        let (network, machineA, _) = TestNetwork.pair(
+            a,
+            b,
+            configurationA: configuration,
+            configurationB: configuration
+        )
         let handles = (0..<10).map { _ in
             machineA.sendRequest(.ping, to: b.contact, mode: .expectResponse, now: network.now)
         }
@@ -295,7 +286,7 @@ struct RequestTests {
     }
 
     @Test func requestWithoutPublicKeyCannotHandshake() {
-        let (network, machineA, _) = pair()
+        let (network, machineA, _) = TestNetwork.pair(a, b)
         let contact = NodeContact(nodeID: b.nodeID, endpoint: b.endpoint)
         let handle = machineA.sendRequest(.ping, to: contact, mode: .expectResponse, now: network.now)
         network.run()

@@ -28,13 +28,7 @@ struct RobustnessTests {
 
     @Test func mutatedValidPacketsNeverCrashAndAreAllAccountedFor() {
         var random = SplitMix64(seed: 43)
-        let network = TestNetwork()
-        let machineA = a.machine(seed: 1)
-        let machineB = b.machine(seed: 2)
-        network.add(machineA, at: a.endpoint)
-        network.add(machineB, at: b.endpoint)
-        machineA.sendRequest(.ping, to: b.contact, mode: .expectResponse, now: network.now)
-        network.run()
+        let (network, _, _) = TestNetwork.pair(a, b, established: true)
         // Valid datagrams of every kind that flowed, mutated and replayed at B.
         let samples = network.sent.map(\.bytes)
         let victim = b.machine(seed: 3)
@@ -139,13 +133,7 @@ struct RobustnessTests {
     }
 
     @Test func exhaustedSessionIsReplacedByANewHandshake() throws {
-        let network = TestNetwork()
-        let machineA = a.machine(seed: 1)
-        let machineB = b.machine(seed: 2)
-        network.add(machineA, at: a.endpoint)
-        network.add(machineB, at: b.endpoint)
-        machineA.sendRequest(.ping, to: b.contact, mode: .expectResponse, now: network.now)
-        network.run()
+        let (network, machineA, _) = TestNetwork.pair(a, b, established: true)
         let address = NodeAddress(nodeID: b.nodeID, endpoint: b.endpoint)
         machineA.sessions.peek(address)?.setSentCountForTesting(Session.maximumMessages)
         machineA.sendRequest(.ping, to: b.contact, mode: .expectResponse, now: network.now)
