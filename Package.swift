@@ -184,44 +184,50 @@ let package = Package(
         ),
 
         // MARK: Tests
+        // Helpers every test target may share (seeded generators, test bytes, bounded waits, hex, vector files).
+        .target(
+            name: "TestSupport",
+            path: "Tests/TestSupport",
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "Discv5CryptoTests",
-            dependencies: ["Discv5Crypto"],
+            dependencies: ["Discv5Crypto", "TestSupport"],
             resources: [.copy("Vectors")],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "RLPTests",
-            dependencies: ["RLP"],
+            dependencies: ["RLP", "TestSupport"],
             resources: [.copy("Vectors")],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "ENRTests",
-            dependencies: ["ENR", "Discv5Crypto", "RLP"],
+            dependencies: ["ENR", "Discv5Crypto", "RLP", "TestSupport"],
             resources: [.copy("Vectors")],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "Discv5WireTests",
-            dependencies: ["Discv5Wire", "Discv5Crypto", "RLP", "ENR"],
+            dependencies: ["Discv5Wire", "Discv5Crypto", "RLP", "ENR", "TestSupport"],
             resources: [.copy("Vectors")],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "Discv5CoreTests",
-            dependencies: ["Discv5Core", "Discv5Wire", "Discv5Crypto", "ENR", "Discv5Testing"],
+            dependencies: ["Discv5Core", "Discv5Wire", "Discv5Crypto", "ENR", "Discv5Testing", "TestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "UTPTests",
-            dependencies: ["UTP", "Discv5Testing"],
+            dependencies: ["UTP", "Discv5Testing", "TestSupport"],
             resources: [.copy("Vectors")],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "UTPUDPTests",
-            dependencies: ["UTP", "UTPUDP", "DatagramTransport", "Discv5Crypto"],
+            dependencies: ["UTP", "UTPUDP", "DatagramTransport", "Discv5Crypto", "TestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -237,6 +243,7 @@ let package = Package(
             name: "Discv5Tests",
             dependencies: [
                 "Discv5", "Discv5Core", "ENR", "Discv5Crypto", "DatagramTransport", "UTP", "Discv5Testing",
+                "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
@@ -251,7 +258,7 @@ let package = Package(
         .testTarget(
             name: "TalkGetDataTests",
             dependencies: [
-                "TalkGetData", "PluginTestSupport", "Discv5", "Discv5Core", "UTP", "ENR", "Discv5Crypto",
+                "TalkGetData", "PluginTestSupport", "TestSupport", "Discv5", "Discv5Core", "UTP", "ENR", "Discv5Crypto",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
@@ -259,7 +266,8 @@ let package = Package(
         .testTarget(
             name: "TalkContentExchangeTests",
             dependencies: [
-                "TalkContentExchange", "PluginTestSupport", "Discv5", "Discv5Core", "UTP", "ENR", "Discv5Crypto",
+                "TalkContentExchange", "PluginTestSupport", "TestSupport", "Discv5", "Discv5Core", "UTP", "ENR",
+                "Discv5Crypto",
                 .product(name: "Logging", package: "swift-log"),
             ],
             resources: [.copy("Vectors")],

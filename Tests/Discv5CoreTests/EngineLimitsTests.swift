@@ -2,6 +2,7 @@
 
 import Discv5Core
 import ENR
+import TestSupport
 import Testing
 
 /// The engine's own limits, pushed past their bounds on a small simulated network.

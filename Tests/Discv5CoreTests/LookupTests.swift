@@ -2,6 +2,7 @@
 
 import Discv5Core
 import ENR
+import TestSupport
 import Testing
 
 @Suite struct LookupTests {

@@ -4,6 +4,7 @@ import Discv5Core
 import Discv5Crypto
 import Discv5Wire
 import ENR
+import TestSupport
 import Testing
 
 @Suite("Requests")

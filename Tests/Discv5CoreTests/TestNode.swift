@@ -3,6 +3,7 @@
 import Discv5Core
 import Discv5Crypto
 import ENR
+import TestSupport
 
 /// A key, record and endpoint for one test node.
 struct TestNode {

@@ -3,6 +3,7 @@
 import Discv5Core
 import Discv5Crypto
 import ENR
+import TestSupport
 
 /// Deterministic keys and signed records for the tests.
 enum TestNodes {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 
 import Discv5Crypto
+import TestSupport
 import Testing
 
 /// The process-wide objects (libsecp256k1 context, fetched OpenSSL algorithms, the HMAC

@@ -2,27 +2,16 @@
 
 import Discv5Crypto
 import Foundation
+import TestSupport
 
 /// Loads the JSON vector files bundled in `Vectors/` (see `Vectors/PROVENANCE.md`).
 enum TestVectors {
-    struct MissingResource: Error, CustomStringConvertible {
-        let name: String
-        var description: String { "missing test resource Vectors/\(name).json" }
-    }
-
-    static func load<T: Decodable>(_ type: T.Type, from name: String) throws -> T {
-        guard let url = Bundle.module.url(forResource: name, withExtension: "json", subdirectory: "Vectors") else {
-            throw MissingResource(name: name)
-        }
-        return try JSONDecoder().decode(T.self, from: Data(contentsOf: url))
-    }
-
     static func standard() throws -> Standard {
-        try load(Standard.self, from: "standard-vectors")
+        try VectorFile.load(Standard.self, named: "standard-vectors", in: .module)
     }
 
     static func discv5() throws -> Discv5 {
-        try load(Discv5.self, from: "discv5-crypto")
+        try VectorFile.load(Discv5.self, named: "discv5-crypto", in: .module)
     }
 
     // MARK: standard-vectors.json
@@ -87,53 +76,13 @@ enum TestVectors {
 
     // MARK: discv5-crypto.json
 
+    /// The discv5 spec blocks of `discv5-crypto.json` (their types are shared with the other discv5 vector files).
     struct Discv5: Decodable {
-        struct Keys: Decodable {
-            struct Derived: Decodable {
-                let node_a_pubkey_compressed: String
-                let node_b_pubkey_compressed: String
-                let node_a_pubkey_uncompressed_xy: String
-                let node_b_pubkey_uncompressed_xy: String
-                let node_a_id: String
-                let node_b_id: String
-            }
-            let node_a_key: String
-            let node_b_key: String
-            let derived_not_in_spec_text: Derived
-        }
-        struct ECDH: Decodable {
-            let public_key: String
-            let secret_key: String
-            let shared_secret: String
-        }
-        struct KeyDerivation: Decodable {
-            let ephemeral_key: String
-            let dest_pubkey: String
-            let node_id_a: String
-            let node_id_b: String
-            let challenge_data: String
-            let initiator_key: String
-            let recipient_key: String
-        }
-        struct IDNonceSigning: Decodable {
-            let static_key: String
-            let challenge_data: String
-            let ephemeral_pubkey: String
-            let node_id_B: String
-            let id_signature: String
-        }
-        struct AESGCM: Decodable {
-            let encryption_key: String
-            let nonce: String
-            let pt: String
-            let ad: String
-            let message_ciphertext: String
-        }
-        let keys: Keys
-        let ecdh: ECDH
-        let key_derivation: KeyDerivation
-        let id_nonce_signing: IDNonceSigning
-        let aes_gcm: AESGCM
+        let keys: Discv5SpecVectors.Keys
+        let ecdh: Discv5SpecVectors.ECDH
+        let key_derivation: Discv5SpecVectors.KeyDerivation
+        let id_nonce_signing: Discv5SpecVectors.IDNonceSigning
+        let aes_gcm: Discv5SpecVectors.AESGCM
     }
 }
 

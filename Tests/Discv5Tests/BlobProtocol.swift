@@ -2,6 +2,7 @@
 
 import Discv5
 import Synchronization
+import TestSupport
 import UTP
 
 /// A test TALK sub-protocol over the uTP handoff.
@@ -116,54 +117,4 @@ struct TestByteChunks: AsyncSequence, Sendable {
     }
 
     func makeAsyncIterator() -> AsyncIterator { AsyncIterator(remaining: self.size, state: self.seed) }
-}
-
-/// Deterministic pseudo-random bytes (SplitMix64).
-func testBytes(count: Int, seed: UInt64) -> [UInt8] {
-    var state = seed
-    return testBytes(count: count, state: &state)
-}
-
-/// Deterministic pseudo-random bytes continuing from `state` (chunks of a multiple of 8 bytes concatenate to
-/// the same bytes as one call).
-func testBytes(count: Int, state: inout UInt64) -> [UInt8] {
-    var bytes = [UInt8](repeating: 0, count: count)
-    bytes.withUnsafeMutableBytes { raw in
-        var offset = 0
-        while offset < count {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            z ^= z >> 31
-            for shift in stride(from: 0, to: 64, by: 8) where offset < count {
-                raw[offset] = UInt8(truncatingIfNeeded: z >> UInt64(shift))
-                offset += 1
-            }
-        }
-    }
-    return bytes
-}
-
-/// Runs `body`, failing with `TimedOut` after `limit` (a bounded wait).
-func withTimeout<Result: Sendable>(
-    _ limit: Duration,
-    _ body: @Sendable @escaping () async throws -> Result
-) async throws -> Result {
-    try await withThrowingTaskGroup(of: Result?.self) { group in
-        group.addTask { try await body() }
-        group.addTask {
-            try await Task.sleep(for: limit)
-            return nil
-        }
-        defer { group.cancelAll() }
-        guard let first = try await group.next(), let result = first else { throw TimedOut(limit: limit) }
-        return result
-    }
-}
-
-/// A bounded wait ran out.
-struct TimedOut: Error, CustomStringConvertible {
-    let limit: Duration
-    var description: String { "did not finish within \(limit)" }
 }

@@ -6,6 +6,7 @@ import Synchronization
 
 #if canImport(Glibc)
 import Glibc
+import TestSupport
 #endif
 
 /// Sends junk at a node from a plain UDP socket as fast as the node takes it: random
@@ -38,7 +39,7 @@ final class Flooder: Sendable {
         delivered: () -> Int
     ) {
         defer { finished.store(true, ordering: .releasing) }
-        var random = SplitMix(seed: seed)
+        var random = SplitMix64(seed: seed)
         let pool = (0..<65_536).map { _ in UInt8(truncatingIfNeeded: random.next()) }
         let templates = (0..<256).map { _ in Self.validLookingPacket(target: target, random: &random) }
         let descriptor = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
@@ -83,7 +84,7 @@ final class Flooder: Sendable {
     }
 
     /// A discv5 packet with a correctly masked header and random contents.
-    private static func validLookingPacket(target: NodeID, random: inout SplitMix) -> [UInt8] {
+    private static func validLookingPacket(target: NodeID, random: inout SplitMix64) -> [UInt8] {
         let flag = UInt8(random.next() % 3)
         let authSize: Int
         switch flag {
@@ -104,21 +105,6 @@ final class Flooder: Sendable {
         let masked = (try? AES128CTR(key: target.bytes.prefix(16)).apply(header, iv: iv)) ?? header
         let body = (0..<bodySize).map { _ in UInt8(truncatingIfNeeded: random.next()) }
         return Array((iv + masked + body).prefix(1280))
-    }
-}
-
-/// A tiny fast deterministic generator for test data.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 

@@ -5,6 +5,7 @@ import Discv5Core
 import Discv5Crypto
 import ENR
 import Synchronization
+import TestSupport
 import Testing
 import UTP
 

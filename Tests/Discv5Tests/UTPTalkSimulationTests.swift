@@ -5,6 +5,7 @@ import Discv5Core
 import Discv5Crypto
 import Discv5Testing
 import ENR
+import TestSupport
 import Testing
 import UTP
 

@@ -3,6 +3,7 @@
 import Discv5Crypto
 import Discv5Wire
 import ENR
+import TestSupport
 import Testing
 
 /// The ECDH, key-derivation, id-nonce-signing and AES-GCM vectors.

@@ -4,6 +4,7 @@ import Discv5Crypto
 import Discv5Wire
 import ENR
 import RLP
+import TestSupport
 import Testing
 
 /// Wraps already encoded items in a list header (a string header plus 0x40 is the list header

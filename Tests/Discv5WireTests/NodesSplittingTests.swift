@@ -4,6 +4,7 @@ import Discv5Crypto
 import Discv5Wire
 import ENR
 import RLP
+import TestSupport
 import Testing
 
 /// NODES responses split to fit 1280-byte packets.

@@ -4,6 +4,7 @@ import Discv5Crypto
 import Discv5Wire
 import ENR
 import RLP
+import TestSupport
 import Testing
 
 /// The four packet encodings of `discv5-wire-test-vectors.md`, decoded with node B's id and

@@ -3,6 +3,7 @@
 import Discv5Crypto
 import Discv5Wire
 import ENR
+import TestSupport
 import Testing
 
 /// Seeded random inputs: the decoders either succeed or throw ``Discv5WireError``; they never
@@ -15,7 +16,7 @@ import Testing
         var decoded = 0
         for _ in 0..<4000 {
             let count = Int.random(in: 0...1400, using: &rng)
-            if (try? decoder.decode(rng.bytes(count))) != nil { decoded += 1 }
+            if (try? decoder.decode(rng.bytes(count: count))) != nil { decoded += 1 }
         }
         // A random header passes the 6-byte protocol-id check with probability 2^-48.
         #expect(decoded == 0)
@@ -30,7 +31,7 @@ import Testing
         var accepted = 0
         for _ in 0..<4000 {
             let count = Int.random(in: 63...1280, using: &rng)
-            var bytes = rng.bytes(count)
+            var bytes = rng.bytes(count: count)
             bytes.replaceSubrange(16..<22, with: Array("discv5".utf8))
             bytes[22] = 0
             bytes[23] = UInt8.random(in: 0...3, using: &rng) == 0 ? 2 : 1
@@ -80,7 +81,7 @@ import Testing
             case 1:
                 bytes.removeLast(Int.random(in: 1...min(40, bytes.count), using: &rng))
             case 2:
-                bytes += rng.bytes(Int.random(in: 1...64, using: &rng))
+                bytes += rng.bytes(count: Int.random(in: 1...64, using: &rng))
             default:
                 // Flip bits inside the masked header only, where the parser reads.
                 let index = Int.random(in: 16..<min(bytes.count, 16 + 23 + 40), using: &rng)
@@ -99,7 +100,8 @@ import Testing
         for iteration in 0..<6000 {
             var plaintext: [UInt8]
             if iteration % 2 == 0 {
-                plaintext = [UInt8.random(in: 1...6, using: &rng)] + rng.bytes(Int.random(in: 0...80, using: &rng))
+                plaintext =
+                    [UInt8.random(in: 1...6, using: &rng)] + rng.bytes(count: Int.random(in: 0...80, using: &rng))
             } else {
                 plaintext = seeds[Int.random(in: 0..<seeds.count, using: &rng)]
                 for _ in 0..<Int.random(in: 1...3, using: &rng) {

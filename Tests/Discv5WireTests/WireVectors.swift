@@ -3,21 +3,11 @@
 import Discv5Crypto
 import ENR
 import Foundation
+import TestSupport
 import Testing
 
 /// The vectors of `Vectors/discv5-wire.json` (see `Vectors/PROVENANCE.md`).
 struct WireVectors: Decodable {
-    struct Keys: Decodable {
-        struct Derived: Decodable {
-            let node_a_id: String
-            let node_b_id: String
-            let node_a_pubkey_compressed: String
-        }
-        let node_a_key: String
-        let node_b_key: String
-        let derived_not_in_spec_text: Derived
-    }
-
     struct PacketVector: Decodable {
         struct Inputs: Decodable {
             let src_node_id: String
@@ -59,48 +49,16 @@ struct WireVectors: Decodable {
         let vectors: [PacketVector]
     }
 
-    struct ECDH: Decodable {
-        let public_key: String
-        let secret_key: String
-        let shared_secret: String
-    }
-
-    struct KeyDerivation: Decodable {
-        let ephemeral_key: String
-        let dest_pubkey: String
-        let node_id_a: String
-        let node_id_b: String
-        let challenge_data: String
-        let initiator_key: String
-        let recipient_key: String
-    }
-
-    struct IDNonceSigning: Decodable {
-        let static_key: String
-        let challenge_data: String
-        let ephemeral_pubkey: String
-        let node_id_B: String
-        let id_signature: String
-    }
-
-    struct AESGCM: Decodable {
-        let encryption_key: String
-        let nonce: String
-        let pt: String
-        let ad: String
-        let message_ciphertext: String
-    }
-
     struct ENRExample: Decodable {
         let text: String
     }
 
-    let keys: Keys
+    let keys: Discv5SpecVectors.Keys
     let packet_encodings: PacketEncodings
-    let ecdh: ECDH
-    let key_derivation: KeyDerivation
-    let id_nonce_signing: IDNonceSigning
-    let aes_gcm: AESGCM
+    let ecdh: Discv5SpecVectors.ECDH
+    let key_derivation: Discv5SpecVectors.KeyDerivation
+    let id_nonce_signing: Discv5SpecVectors.IDNonceSigning
+    let aes_gcm: Discv5SpecVectors.AESGCM
     let enr_example: ENRExample
 
     /// The names of the four spec packets, the arguments of the parameterised packet tests.
@@ -109,10 +67,7 @@ struct WireVectors: Decodable {
     ]
 
     static func load() throws -> WireVectors {
-        let url = try #require(
-            Bundle.module.url(forResource: "discv5-wire", withExtension: "json", subdirectory: "Vectors")
-        )
-        return try JSONDecoder().decode(WireVectors.self, from: Data(contentsOf: url))
+        try VectorFile.load(WireVectors.self, named: "discv5-wire", in: .module)
     }
 
     func packet(named name: String) throws -> PacketVector {
@@ -126,25 +81,4 @@ struct WireVectors: Decodable {
 /// Hex to bytes for test literals; a malformed literal is a bug in the test.
 func hex(_ string: String) -> [UInt8] {
     try! Hex.decode(string)
-}
-
-/// A small deterministic PRNG (SplitMix64) so property tests are reproducible.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
-    }
-
-    mutating func bytes(_ count: Int) -> [UInt8] {
-        (0..<count).map { _ in UInt8.random(in: 0...255, using: &self) }
-    }
 }

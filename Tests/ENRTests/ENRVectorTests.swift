@@ -4,6 +4,7 @@ import Discv5Crypto
 import ENR
 import Foundation
 import RLP
+import TestSupport
 import Testing
 
 /// The vectors of `Vectors/enr-vectors.json` (see PROVENANCE.md there).
@@ -16,25 +17,11 @@ struct ENRVectors: Decodable {
         let seq: UInt64
         let signature: String
     }
-    struct Keys: Decodable {
-        struct Derived: Decodable {
-            let node_a_pubkey_compressed: String
-            let node_b_pubkey_compressed: String
-            let node_a_id: String
-            let node_b_id: String
-        }
-        let node_a_key: String
-        let node_b_key: String
-        let derived_not_in_spec_text: Derived
-    }
     let enr_example: Example
-    let keys: Keys
+    let keys: Discv5SpecVectors.Keys
 
     static func load() throws -> ENRVectors {
-        let url = try #require(
-            Bundle.module.url(forResource: "enr-vectors", withExtension: "json", subdirectory: "Vectors")
-        )
-        return try JSONDecoder().decode(ENRVectors.self, from: Data(contentsOf: url))
+        try VectorFile.load(ENRVectors.self, named: "enr-vectors", in: .module)
     }
 }
 

@@ -2,6 +2,7 @@
 
 import Foundation
 import RLP
+import TestSupport
 import Testing
 
 /// The `RLPTests` vectors of ethereum/tests (see `Vectors/PROVENANCE.md`).
@@ -59,8 +60,7 @@ struct EthereumVectorTests {
     }
 
     static func load(_ file: String) throws -> [Vector] {
-        let url = try #require(Bundle.module.url(forResource: file, withExtension: "json", subdirectory: "Vectors"))
-        let entries = try JSONDecoder().decode([String: FileEntry].self, from: Data(contentsOf: url))
+        let entries = try VectorFile.load([String: FileEntry].self, named: file, in: .module)
         return try entries.sorted { $0.key < $1.key }.map { name, entry in
             var input: RLPItem?
             if case .string(let marker) = entry.in, marker == "VALID" || marker == "INVALID" {

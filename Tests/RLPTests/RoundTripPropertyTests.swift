@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 
 import RLP
+import TestSupport
 import Testing
 
 /// Seeded random tests: the same seeds run every time, so any failure replays exactly.

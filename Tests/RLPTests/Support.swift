@@ -2,47 +2,7 @@
 
 import RLP
 
-/// SplitMix64 (Steele, Lea, Flood 2014): a tiny, fast, seedable generator, so property tests replay exactly.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) {
-        self.state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        self.state &+= 0x9E37_79B9_7F4A_7C15
-        var z = self.state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 extension Array where Element == UInt8 {
-    /// Parses hexadecimal text, with or without a `0x` prefix, in either case. Returns `nil` on bad input.
-    init?(hex text: String) {
-        var digits = Substring(text)
-        if digits.hasPrefix("0x") || digits.hasPrefix("0X") {
-            digits = digits.dropFirst(2)
-        }
-        guard digits.count.isMultiple(of: 2) else {
-            return nil
-        }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(digits.count / 2)
-        var index = digits.startIndex
-        while index < digits.endIndex {
-            let next = digits.index(index, offsetBy: 2)
-            guard let byte = UInt8(digits[index..<next], radix: 16) else {
-                return nil
-            }
-            bytes.append(byte)
-            index = next
-        }
-        self = bytes
-    }
-
     /// Minimal big-endian bytes of a non-negative decimal number of any size; `nil` on bad input.
     init?(decimal text: Substring) {
         var bytes: [UInt8] = []  // big-endian, no leading zeros

@@ -5,14 +5,15 @@ import Discv5Crypto
 import ENR
 import PluginTestSupport
 import TalkContentExchange
+import TestSupport
 import Testing
 
 @Suite("Content exchange between two nodes over real UDP on 127.0.0.1")
 struct ContentExchangeNodeTests {
     @Test func findContentInlineOverUTPAndMissing() async throws {
         try await withNodes(2) { nodes in
-            let small = patternBytes(count: ContentExchange.maximumInlineResponseContentLength, seed: 1)
-            let large = patternBytes(count: 2 << 20, seed: 2)
+            let small = testBytes(count: ContentExchange.maximumInlineResponseContentLength, seed: 1)
+            let large = testBytes(count: 2 << 20, seed: 2)
             let store = InMemoryContentStore([[0x01]: small, [0x02]: large])
             try nodes[0].register(ContentExchangeServer(store: store))
             let client = ContentExchangeClient(node: nodes[1])
@@ -62,9 +63,9 @@ struct ContentExchangeNodeTests {
             try nodes[0].register(ContentExchangeServer(store: store) { continuation.yield($0) })
             let client = ContentExchangeClient(node: nodes[1])
             let items: [(key: [UInt8], value: [UInt8])] = [
-                (key: [0x01], value: patternBytes(count: 10, seed: 1)),
-                (key: [0x02], value: patternBytes(count: 20, seed: 2)),
-                (key: [0x03], value: patternBytes(count: 1 << 20, seed: 3)),
+                (key: [0x01], value: testBytes(count: 10, seed: 1)),
+                (key: [0x02], value: testBytes(count: 20, seed: 2)),
+                (key: [0x03], value: testBytes(count: 1 << 20, seed: 3)),
                 (key: [0x03], value: [0]),
                 (key: [0x04], value: []),
             ]
@@ -103,7 +104,7 @@ struct ContentExchangeNodeTests {
             try server.register(ContentExchangeServer(store: store) { continuation.yield($0) })
             let offerer = try await Node.start(configuration: nodeConfiguration(), privateKey: Secp256k1.PrivateKey())
             let client = ContentExchangeClient(node: offerer)
-            let big = patternBytes(count: 12 << 20, seed: 8)
+            let big = testBytes(count: 12 << 20, seed: 8)
             let peer = server.localRecord
             let offer = Task { try await client.offer(items: [(key: [0x01], value: big)], to: peer) }
             // Bounded poll: shut the offerer down once a few hundred uTP packets (~200 KiB of the

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 
 import TalkContentExchange
+import TestSupport
 import Testing
 
 private func streamError(
@@ -58,7 +59,7 @@ struct ContentStreamFramingTests {
     }
 
     @Test func decodesItemsSplitAtArbitraryChunkBoundaries() throws {
-        var generator = SeededGenerator(seed: 0xC0FFEE)
+        var generator = SplitMix64(seed: 0xC0FFEE)
         for _ in 0..<300 {
             let items = (0..<Int.random(in: 0...8, using: &generator)).map { _ in
                 generator.bytes(count: Int.random(in: 0...400, using: &generator))
@@ -131,7 +132,7 @@ struct ContentStreamFramingTests {
     }
 
     @Test func randomStreamsNeverTrap() {
-        var generator = SeededGenerator(seed: 0xF00D)
+        var generator = SplitMix64(seed: 0xF00D)
         for _ in 0..<5_000 {
             var decoder = ContentStreamDecoder(
                 maximumItemLength: Int.random(in: 0...512, using: &generator),

@@ -2,6 +2,7 @@
 
 import Foundation
 import TalkContentExchange
+import TestSupport
 import Testing
 
 /// One message encoding from portal-wire-test-vectors.md (see Vectors/PROVENANCE.md).
@@ -19,26 +20,23 @@ struct PortalWireVector: Decodable, Sendable, CustomTestStringConvertible {
     var testDescription: String { self.name }
 
     static func load() throws -> [PortalWireVector] {
-        let url = try #require(
-            Bundle.module.url(forResource: "portal-wire", withExtension: "json", subdirectory: "Vectors")
-        )
-        return try JSONDecoder().decode([PortalWireVector].self, from: Data(contentsOf: url))
+        try VectorFile.load([PortalWireVector].self, named: "portal-wire", in: .module)
     }
 
     /// The message the vector's input parameters describe, or `nil` for the unsupported kinds.
     func expectedMessage() throws -> ContentExchangeMessage? {
         switch self.kind {
         case "findContent":
-            return .findContent(try FindContent(contentKey: try #require(self.content_key.flatMap(bytes(hex:)))))
+            return .findContent(try FindContent(contentKey: try #require(self.content_key.flatMap([UInt8].init(hex:)))))
         case "contentConnectionID":
             return .content(.connectionID(try self.connectionID()))
         case "contentPayload":
-            return .content(.content(try #require(self.content.flatMap(bytes(hex:)))))
+            return .content(.content(try #require(self.content.flatMap([UInt8].init(hex:)))))
         case "contentENRs":
             let records = try #require(self.enrs).map { try #require(recordBytes(enrText: $0)) }
             return .content(.enrs(records))
         case "offer":
-            let keys = try #require(self.content_keys).map { try #require(bytes(hex: $0)) }
+            let keys = try #require(self.content_keys).map { try #require([UInt8](hex: $0)) }
             return .offer(try Offer(contentKeys: keys))
         case "accept":
             let codes = try #require(self.accept_codes).map(AcceptCode.init(rawValue:))
@@ -49,7 +47,7 @@ struct PortalWireVector: Decodable, Sendable, CustomTestStringConvertible {
     }
 
     private func connectionID() throws -> UInt16 {
-        let idBytes = try #require(self.connection_id.flatMap(bytes(hex:)))
+        let idBytes = try #require(self.connection_id.flatMap([UInt8].init(hex:)))
         try #require(idBytes.count == 2)
         return UInt16(idBytes[0]) << 8 | UInt16(idBytes[1])
     }
@@ -67,19 +65,19 @@ struct PortalWireVectorTests {
     @Test(arguments: portalVectors.filter { $0.kind != "unsupported" })
     func encodesByteForByte(_ vector: PortalWireVector) throws {
         let message = try #require(try vector.expectedMessage())
-        #expect(try message.encoded() == bytes(hex: vector.message))
+        #expect(try message.encoded() == [UInt8](hex: vector.message))
     }
 
     @Test(arguments: portalVectors.filter { $0.kind != "unsupported" })
     func decodesToTheSpecInputs(_ vector: PortalWireVector) throws {
         let expected = try #require(try vector.expectedMessage())
-        let wire = try #require(bytes(hex: vector.message))
+        let wire = try #require([UInt8](hex: vector.message))
         #expect(try ContentExchangeMessage(decoding: wire) == expected)
     }
 
     @Test(arguments: portalVectors.filter { $0.kind == "unsupported" })
     func otherPortalMessagesAreRefusedAsUnsupported(_ vector: PortalWireVector) throws {
-        let wire = try #require(bytes(hex: vector.message))
+        let wire = try #require([UInt8](hex: vector.message))
         let error = #expect(throws: TalkContentExchangeError.self) { try ContentExchangeMessage(decoding: wire) }
         #expect(error?.code == .unsupportedMessage)
     }

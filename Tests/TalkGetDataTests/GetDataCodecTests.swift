@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 
 import TalkGetData
+import TestSupport
 import Testing
 
 private func requestError(_ wire: [UInt8]) -> TalkGetDataError.Code? {
@@ -18,23 +19,6 @@ private func responseError(_ wire: [UInt8]) -> TalkGetDataError.Code? {
         return nil
     } catch {
         return error.code
-    }
-}
-
-/// SplitMix64, so the property tests are reproducible.
-private struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        self.state &+= 0x9E37_79B9_7F4A_7C15
-        var z = self.state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func bytes(count: Int) -> [UInt8] {
-        (0..<count).map { _ in UInt8.random(in: 0...255, using: &self) }
     }
 }
 
@@ -83,7 +67,7 @@ struct GetDataCodecTests {
     }
 
     @Test func seededRandomRoundTrips() throws {
-        var generator = SeededGenerator(state: 0x6E7D_A7A0)
+        var generator = SplitMix64(seed: 0x6E7D_A7A0)
         for _ in 0..<2_000 {
             let key = generator.bytes(count: Int.random(in: 1...255, using: &generator))
             let request = try GetDataRequest(key: key)
@@ -103,7 +87,7 @@ struct GetDataCodecTests {
     }
 
     @Test func randomBytesNeverTrap() {
-        var generator = SeededGenerator(state: 0xBAD_B17E5)
+        var generator = SplitMix64(seed: 0xBAD_B17E5)
         for _ in 0..<20_000 {
             let input = generator.bytes(count: Int.random(in: 0...40, using: &generator))
             _ = try? GetDataRequest(decoding: input)

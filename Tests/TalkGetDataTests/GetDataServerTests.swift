@@ -8,6 +8,7 @@ import Foundation
 import Logging
 import PluginTestSupport
 import TalkGetData
+import TestSupport
 import Testing
 import UTP
 
@@ -70,7 +71,7 @@ struct GetDataServerTests {
 
     @Test func fileChunksStopAtTheAnnouncedLengthAndFailWhenTheFileIsShorter() async throws {
         let path = NSTemporaryDirectory() + "chunks-\(UInt64.random(in: 0...UInt64.max))"
-        try Data(patternBytes(count: 10_000, seed: 1)).write(to: URL(fileURLWithPath: path))
+        try Data(testBytes(count: 10_000, seed: 1)).write(to: URL(fileURLWithPath: path))
         defer { try? FileManager.default.removeItem(atPath: path) }
 
         var total: [UInt8] = []
@@ -78,7 +79,7 @@ struct GetDataServerTests {
             #expect(chunk.count <= 4_096)
             total += chunk
         }
-        #expect(total == Array(patternBytes(count: 10_000, seed: 1).prefix(9_000)))
+        #expect(total == Array(testBytes(count: 10_000, seed: 1).prefix(9_000)))
 
         let error = await #expect(throws: TalkGetDataError.self) {
             for try await _ in GetDataFileChunks(path: path, length: 10_001) {}

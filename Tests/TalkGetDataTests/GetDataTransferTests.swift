@@ -7,6 +7,7 @@ import Foundation
 import PluginTestSupport
 import Synchronization
 import TalkGetData
+import TestSupport
 import Testing
 import UTP
 
@@ -14,7 +15,7 @@ import UTP
 struct GetDataTransferTests {
     @Test func smallValueComesInline() async throws {
         try await withNodes(2) { nodes in
-            let value = patternBytes(count: GetData.maximumInlineValueLength, seed: 1)
+            let value = testBytes(count: GetData.maximumInlineValueLength, seed: 1)
             let store = InMemoryGetDataStore([Array("small".utf8): value])
             try nodes[0].register(GetDataServer(store: store))
             let client = GetDataClient(node: nodes[1])
@@ -27,7 +28,7 @@ struct GetDataTransferTests {
     /// The integration figure: 64 MiB over GetData + uTP between two nodes on real UDP.
     @Test func sixtyFourMebibyteValueArrivesByteExactOverUTP() async throws {
         try await withNodes(2) { nodes in
-            let value = patternBytes(count: 64 << 20, seed: 2)
+            let value = testBytes(count: 64 << 20, seed: 2)
             try nodes[0].register(GetDataServer(store: InMemoryGetDataStore([Array("big".utf8): value])))
             let client = GetDataClient(node: nodes[1])
             let peer = nodes[0].localRecord
@@ -48,7 +49,7 @@ struct GetDataTransferTests {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         // An odd size: not a multiple of the 64 KiB chunk nor of the uTP payload.
-        let contents = patternBytes(count: 3 * 65_536 + 12_345, seed: 3)
+        let contents = testBytes(count: 3 * 65_536 + 12_345, seed: 3)
         try Data(contents).write(to: URL(fileURLWithPath: directory + "/file.bin"))
         try Data("tiny".utf8).write(to: URL(fileURLWithPath: directory + "/tiny.txt"))
         try await withNodes(2) { nodes in
@@ -80,7 +81,7 @@ struct GetDataTransferTests {
 
     @Test func valueOverTheClientsMaximumIsRefused() async throws {
         try await withNodes(2) { nodes in
-            let value = patternBytes(count: 100_000, seed: 4)
+            let value = testBytes(count: 100_000, seed: 4)
             try nodes[0].register(GetDataServer(store: InMemoryGetDataStore([Array("v".utf8): value])))
             let client = GetDataClient(node: nodes[1], maximumLength: 50_000)
             let error = await #expect(throws: TalkGetDataError.self) {
@@ -92,7 +93,7 @@ struct GetDataTransferTests {
 
     @Test func streamShorterThanAnnouncedIsAnErrorNeverSuccess() async throws {
         try await withNodes(2) { nodes in
-            let actual = patternBytes(count: 50_000, seed: 6)
+            let actual = testBytes(count: 50_000, seed: 6)
             try nodes[0].register(LyingGetDataServer(announced: 50_001, actual: actual))
             let client = GetDataClient(node: nodes[1])
             let peer = nodes[0].localRecord
@@ -105,7 +106,7 @@ struct GetDataTransferTests {
 
     @Test func streamLongerThanAnnouncedIsAnError() async throws {
         try await withNodes(2) { nodes in
-            try nodes[0].register(LyingGetDataServer(announced: 40_000, actual: patternBytes(count: 50_000, seed: 7)))
+            try nodes[0].register(LyingGetDataServer(announced: 40_000, actual: testBytes(count: 50_000, seed: 7)))
             let client = GetDataClient(node: nodes[1])
             let peer = nodes[0].localRecord
             let error = await #expect(throws: TalkGetDataError.self) {
@@ -119,7 +120,7 @@ struct GetDataTransferTests {
     /// returns a short value.
     @Test func serverVanishingMidTransferFailsTheGet() async throws {
         let server = try await Node.start(configuration: nodeConfiguration(), privateKey: Secp256k1.PrivateKey())
-        let value = patternBytes(count: 64 << 20, seed: 5)
+        let value = testBytes(count: 64 << 20, seed: 5)
         try server.register(GetDataServer(store: InMemoryGetDataStore([Array("huge".utf8): value])))
         let peer = server.localRecord
         try await withNodes(1) { nodes in
@@ -153,7 +154,7 @@ struct GetDataTransferTests {
             let store = InMemoryGetDataStore()
             var values: [[UInt8]] = []
             for index in 0..<100 {
-                let value = patternBytes(count: 64 << 10, seed: 100 + UInt64(index))
+                let value = testBytes(count: 64 << 10, seed: 100 + UInt64(index))
                 try store.set(value, for: Array("item-\(index)".utf8))
                 values.append(value)
             }
@@ -184,7 +185,7 @@ struct GetDataTransferTests {
     /// flight) plus `busy` retries let 24 gets complete, just more slowly.
     @Test func oneClientQueuesBeyondThePerPeerLimit() async throws {
         try await withNodes(2) { nodes in
-            let value = patternBytes(count: 32 << 10, seed: 9)
+            let value = testBytes(count: 32 << 10, seed: 9)
             try nodes[0].register(GetDataServer(store: InMemoryGetDataStore([Array("v".utf8): value])))
             let client = GetDataClient(node: nodes[1])
             let peer = nodes[0].localRecord

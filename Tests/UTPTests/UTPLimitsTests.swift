@@ -2,6 +2,8 @@
 
 import Testing
 
+import struct TestSupport.SplitMix64
+
 @testable import UTP
 
 /// The uTP limits pushed past their bounds: connections in total and per peer, SYN floods with
@@ -19,7 +21,7 @@ struct UTPLimitsTests {
         seed: UInt64,
         now: UTPInstant = .zero
     ) -> (bytesIn: Int, packetsOut: Int, bytesOut: Int) {
-        var random = SplitMix(seed: seed)
+        var random = SplitMix64(seed: seed)
         var bytesIn = 0
         var packetsOut = 0
         var bytesOut = 0
@@ -59,7 +61,7 @@ struct UTPLimitsTests {
 
     @Test func refusalsQueuedBetweenPollsAreCapped() {
         var mux = Mux(seed: 1)
-        var random = SplitMix(seed: 9)
+        var random = SplitMix64(seed: 9)
         for _ in 0..<5000 {
             let syn = UTPPacket(
                 type: .syn,
@@ -182,18 +184,5 @@ struct UTPLimitsTests {
         #expect(accepted == 64 << 10)
         #expect(connection.writableBytes == 0)
         #expect(connection.write(chunk) == 0)
-    }
-}
-
-/// SplitMix64 for test data.
-private struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -2,6 +2,7 @@
 
 import Discv5Testing
 import Foundation
+import TestSupport
 import Testing
 import UTP
 
@@ -28,18 +29,10 @@ struct WireVector: Decodable, Sendable, CustomTestStringConvertible {
 
     var testDescription: String { self.name }
 
-    var bytes: [UInt8] {
-        let digits = Array(self.hex.dropFirst(2).utf8)
-        return stride(from: 0, to: digits.count, by: 2).map { index in
-            UInt8(String(decoding: digits[index..<index + 2], as: UTF8.self), radix: 16)!
-        }
-    }
+    var bytes: [UInt8] { [UInt8](hex: self.hex)! }
 
     static func load() throws -> [WireVector] {
-        let url = try #require(
-            Bundle.module.url(forResource: "utp-wire", withExtension: "json", subdirectory: "Vectors")
-        )
-        return try JSONDecoder().decode([WireVector].self, from: Data(contentsOf: url))
+        try VectorFile.load([WireVector].self, named: "utp-wire", in: .module)
     }
 }
 

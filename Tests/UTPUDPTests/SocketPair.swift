@@ -2,6 +2,7 @@
 
 import DatagramTransport
 import Discv5Crypto
+import TestSupport
 import UTP
 import UTPUDP
 
@@ -27,7 +28,7 @@ enum SocketPair {
             throw error
         }
         do {
-            let result = try await withDeadline(.seconds(60)) { try await body(listener, client) }
+            let result = try await withTimeout(.seconds(60)) { try await body(listener, client) }
             await client.close()
             await listener.close()
             return result
@@ -46,28 +47,6 @@ enum SocketPair {
     }
 }
 
-/// Deterministic pseudo-random bytes (SplitMix64).
-func testBytes(count: Int, seed: UInt64) -> [UInt8] {
-    var state = seed
-    var bytes = [UInt8](repeating: 0, count: count)
-    bytes.withUnsafeMutableBytes { raw in
-        var offset = 0
-        while offset < count {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            z ^= z >> 31
-            withUnsafeBytes(of: z) { word in
-                let n = min(8, count - offset)
-                raw.baseAddress!.advanced(by: offset).copyMemory(from: word.baseAddress!, byteCount: n)
-            }
-            offset += 8
-        }
-    }
-    return bytes
-}
-
 /// Writes `bytes` in 64 KiB pieces, then finishes.
 func writeAll(_ bytes: [UInt8], to stream: UTPStream) async throws {
     var offset = 0
@@ -79,31 +58,12 @@ func writeAll(_ bytes: [UInt8], to stream: UTPStream) async throws {
     await stream.finish()
 }
 
-struct DeadlineExceeded: Error {}
-
-/// Runs `body`, failing with ``DeadlineExceeded`` (and cancelling it) after `limit`: no test hangs.
-func withDeadline<Result: Sendable>(
-    _ limit: Duration,
-    _ body: @Sendable @escaping () async throws -> Result
-) async throws -> Result {
-    try await withThrowingTaskGroup(of: Result?.self) { group in
-        group.addTask { try await body() }
-        group.addTask {
-            try await Task.sleep(for: limit)
-            return nil
-        }
-        defer { group.cancelAll() }
-        guard let first = try await group.next(), let result = first else { throw DeadlineExceeded() }
-        return result
-    }
-}
-
-/// Polls `condition` every 5 ms until it holds; throws ``DeadlineExceeded`` after `limit`.
+/// Polls `condition` every 5 ms until it holds; throws ``TimedOut`` after `limit`.
 func waitUntil(_ limit: Duration = .seconds(20), _ condition: () -> Bool) async throws {
     let clock = ContinuousClock()
     let end = clock.now.advanced(by: limit)
     while !condition() {
-        guard clock.now < end else { throw DeadlineExceeded() }
+        guard clock.now < end else { throw TimedOut(limit: limit) }
         try await Task.sleep(for: .milliseconds(5))
     }
 }

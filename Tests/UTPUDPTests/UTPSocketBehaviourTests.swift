@@ -2,6 +2,7 @@
 
 import DatagramTransport
 import Synchronization
+import TestSupport
 import Testing
 import UTP
 import UTPUDP
@@ -61,7 +62,7 @@ struct UTPSocketBehaviourTests {
         configuration.connection.maximumSynTransmissions = 2
         let client = try await UTPSocket.bind(configuration)
         let error = await #expect(throws: UTPError.self) {
-            _ = try await withDeadline(.seconds(20)) { try await client.connect(to: silent.localEndpoint) }
+            _ = try await withTimeout(.seconds(20)) { try await client.connect(to: silent.localEndpoint) }
         }
         #expect(error?.code == .timedOut)
         await client.close()
@@ -159,7 +160,7 @@ struct UTPSocketBehaviourTests {
             return count
         }
         await socket.close()
-        #expect(try await withDeadline(.seconds(10)) { try await waiting.value } == 0)
+        #expect(try await withTimeout(.seconds(10)) { try await waiting.value } == 0)
         await #expect(throws: UTPError.self) { _ = try await socket.accept() }
     }
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 
 import Discv5Crypto
+import TestSupport
 import Testing
 import UTP
 import UTPUDP
