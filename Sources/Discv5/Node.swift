@@ -154,6 +154,11 @@ public final class Node: Sendable {
                 if enrIP.isIPv4 { engineConfiguration.isIPv4EndpointFixed = true }
                 if enrIP.isIPv6 { engineConfiguration.isIPv6EndpointFixed = true }
             }
+            if !configuration.advertisesEndpoint {
+                // No endpoint in the record, ever: voting must not add one.
+                engineConfiguration.isIPv4EndpointFixed = true
+                engineConfiguration.isIPv6EndpointFixed = true
+            }
             let stored = directory?.storedNodes() ?? []
             let allBootnodes =
                 bootnodes + stored.filter { stored in !bootnodes.contains { $0.nodeID == stored.nodeID } }
@@ -355,7 +360,8 @@ public final class Node: Sendable {
         lifecycle.withLock { $0.persistTask = task }
     }
 
-    /// Our record: the listen (or advertised) endpoint, signed by our key.
+    /// Our record: the listen (or advertised) endpoint, none when the configuration says not to
+    /// advertise one, signed by our key.
     static func makeRecord(
         configuration: NodeConfiguration,
         privateKey: Secp256k1.PrivateKey,
@@ -378,6 +384,7 @@ public final class Node: Sendable {
             else { continue }
             addresses.append(address)
         }
+        if !configuration.advertisesEndpoint { addresses = [] }
         for address in addresses { builder.setUDPEndpoint(address, port: advertisedPort) }
         do {
             return try builder.sign(with: privateKey)

@@ -42,6 +42,28 @@ struct NodeLookupTests {
         }
     }
 
+    @Test func aNodeThatAdvertisesNoEndpointIsAnsweredButNeverAdmitted() async throws {
+        try await withNodes(1) { servers in
+            let server = servers[0]
+            var quiet = testConfiguration()
+            quiet.advertisesEndpoint = false
+            let client = try await Node.start(configuration: quiet, privateKey: Secp256k1.PrivateKey())
+            let advertising = try await Node.start(
+                configuration: testConfiguration(),
+                privateKey: Secp256k1.PrivateKey()
+            )
+            #expect(client.localRecord.udpEndpoint == nil && client.localRecord.udp6Endpoint == nil)
+            // Both are answered; the server takes a node that contacted it into its table as soon
+            // as the handshake completes, so by the time PONG arrives the decision is made.
+            _ = try await client.ping(server.localRecord)
+            _ = try await advertising.ping(server.localRecord)
+            let table = await server.tableRecords(onlyLive: false).map(\.nodeID)
+            #expect(table.contains(advertising.nodeID))
+            #expect(!table.contains(client.nodeID))
+            for node in [client, advertising] { await node.shutdown() }
+        }
+    }
+
     @Test func nodeDataDirectoryKeepsSeqAndTableAcrossRestarts() async throws {
         let path = "/tmp/discv5-node-\(UInt64.random(in: 0...UInt64.max))"
         let directory = NodeDataDirectory(path: path)
