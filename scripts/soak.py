@@ -6,9 +6,9 @@ Usage (normally through `make soak MINUTES=N`):
     scripts/soak.py --discv5 .build/release/discv5 [--minutes 10] [--nodes 50] [--work DIR]
 
 What it does:
-- starts NODES `discv5 run` processes (node 0 is the bootnode of every other; each node also gets a
-  random earlier node), each with its own --data-dir and a --serve-dir holding hard links to shared
-  files (4 KiB to 32 MiB) plus one file of its own;
+- starts NODES `discv5 run` processes (node 0, started without bootnodes, is the bootnode of every
+  other; each node also gets up to --bootnodes random earlier nodes), each with its own --data-dir
+  and a --serve-dir holding hard links to shared files (4 KiB to 32 MiB) plus one file of its own;
 - churn: every few seconds a node (never node 0, never one of the long-lived RSS reference set)
   leaves with SIGTERM (exit code and shutdown time recorded) or SIGKILL, its data-dir files are
   checked to parse, and after a pause it rejoins with the same data dir and port; its node id must
@@ -391,16 +391,14 @@ class Soak:
         for node in self.nodes:
             node.long_lived = node.index == 0 or node.index % 2 == 1
         log(f"starting {args.nodes} nodes on 127.0.0.1:{base}-{base + args.nodes - 1}")
-        # A node admits inbound nodes only once it found enough live ones itself, so one fresh
-        # bootnode alone would leave the tables thin: each node also gets up to BOOTNODES earlier
-        # nodes, and node 0 restarts once everyone is up, bootstrapping from that many others.
+        # Node 0 starts with no bootnode (and an empty data dir), so it runs as a bootnode and
+        # admits every node that joins it. A joining node admits nodes that contact it only once
+        # its own queries found enough live ones, so each also gets up to BOOTNODES earlier nodes
+        # to start from, besides node 0.
         for node in self.nodes:
             earlier = self.nodes[1:node.index]
             extra = self.random.sample(earlier, min(len(earlier), args.bootnodes))
             self.start_node(node, ([] if node.index == 0 else [self.nodes[0].enr]) + [n.enr for n in extra])
-        self.leave(self.nodes[0], hard=False, counted=False)
-        others = self.random.sample(self.nodes[1:], min(len(self.nodes) - 1, args.bootnodes))
-        self.start_node(self.nodes[0], [n.enr for n in others])
         self.started = now()
         duration = args.minutes * 60
         mark = 300 if duration >= 600 else duration / 2

@@ -87,7 +87,9 @@ public final class Node: Sendable {
     ///   - configuration: Where to listen, what to advertise, the engine's settings.
     ///   - privateKey: The node's static key (its identity).
     ///   - bootnodes: Records to bootstrap from; the node pings them and looks up its own id.
-    ///     Records saved in ``NodeConfiguration/dataDirectory`` are added.
+    ///     Records saved in ``NodeConfiguration/dataDirectory`` are added. With none of either,
+    ///     the node is a bootnode: it admits nodes that contact it from the start (see
+    ///     ``NodeConfiguration/engine``).
     /// - Returns: The running node.
     /// - Throws: ``Discv5Error`` `bindFailed`, `invalidArgument` (a record that cannot be built)
     ///   or `storageFailed`.
@@ -162,6 +164,11 @@ public final class Node: Sendable {
             let stored = directory?.storedNodes() ?? []
             let allBootnodes =
                 bootnodes + stored.filter { stored in !bootnodes.contains { $0.nodeID == stored.nodeID } }
+            if allBootnodes.isEmpty {
+                // Nothing to start from: this node is a bootnode. Its own queries can find no one,
+                // so the inbound threshold would never be reached and its table would stay empty.
+                engineConfiguration.table.inboundAdmissionThreshold = 0
+            }
             try await transport.submit { [engineConfiguration] engine, sink in
                 engine.start(
                     configuration: engineConfiguration,

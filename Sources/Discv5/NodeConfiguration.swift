@@ -82,6 +82,12 @@ public struct NodeConfiguration: Sendable {
 
     /// The sans-I/O engine's settings (timeouts, table, lookups, voting). Default: the
     /// engine's documented defaults.
+    ///
+    /// A node started with no bootnodes and no records saved in ``dataDirectory`` runs as a
+    /// bootnode: its table admits nodes that contact it from the start
+    /// (``RoutingTableConfiguration/inboundAdmissionThreshold`` 0, as
+    /// ``Discv5EngineConfiguration/bootnode``). The anti-eclipse threshold counts nodes found by
+    /// our own queries, and a node that knows no one finds none: it would never admit anyone.
     public var engine = Discv5EngineConfiguration()
 
     /// How long a TALK handler may take before the request is answered with an empty

@@ -42,6 +42,35 @@ struct NodeLookupTests {
         }
     }
 
+    @Test func aNodeStartedWithoutBootnodesAdmitsTheNodesThatJoinIt() async throws {
+        // The default threshold (no `inboundFromStart`): nodes that contact a node first are
+        // admitted only once its own queries found enough live nodes, which a node that knows no
+        // one never does. Started with nothing to bootstrap from, it must act as a bootnode.
+        let bootnode = try await Node.start(
+            configuration: testConfiguration(inboundFromStart: false),
+            privateKey: Secp256k1.PrivateKey()
+        )
+        let joiner = try await Node.start(
+            configuration: testConfiguration(inboundFromStart: false),
+            privateKey: Secp256k1.PrivateKey(),
+            bootnodes: [bootnode.localRecord]
+        )
+        let admitted = await eventually {
+            await bootnode.tableRecords().contains { $0.nodeID == joiner.nodeID }
+        }
+        #expect(admitted, "the bootnode never admitted the node that joined it")
+        // The joiner had a bootnode, so it keeps the anti-eclipse threshold: the one node it
+        // found is below it, and a node contacting it first is not admitted.
+        let stranger = try await Node.start(
+            configuration: testConfiguration(inboundFromStart: false),
+            privateKey: Secp256k1.PrivateKey(),
+            bootnodes: [bootnode.localRecord]
+        )
+        _ = try await stranger.ping(joiner.localRecord)
+        #expect(await !joiner.tableRecords(onlyLive: false).contains { $0.nodeID == stranger.nodeID })
+        for node in [stranger, joiner, bootnode] { await node.shutdown() }
+    }
+
     @Test func aNodeThatAdvertisesNoEndpointIsAnsweredButNeverAdmitted() async throws {
         try await withNodes(1) { servers in
             let server = servers[0]
