@@ -118,6 +118,35 @@ struct RobustnessTests {
         #expect(cache.count == 1)
     }
 
+    @Test func sessionsIdleForTheDefaultTimeoutAreSweptAndOnesInUseStay() {
+        // A table peer is checked every liveness interval (and checks us as often): its session
+        // must outlive the gap between two checks.
+        let timeout = Discv5Configuration.defaultSessionIdleTimeout
+        #expect(timeout > RoutingTableConfiguration.defaultLivenessCheckInterval)
+        let c = TestNode(seed: 3, port: 30003)
+        let network = TestNetwork()
+        let machineA = a.machine(seed: 1)
+        let machineB = b.machine(seed: 2)
+        let machineC = c.machine(seed: 3)
+        network.add(machineA, at: a.endpoint)
+        network.add(machineB, at: b.endpoint)
+        network.add(machineC, at: c.endpoint)
+        machineA.sendRequest(.ping, to: b.contact, mode: .expectResponse, now: network.now)
+        machineC.sendRequest(.ping, to: b.contact, mode: .expectResponse, now: network.now)
+        network.run()
+        #expect(machineB.sessionCount == 2)
+        // C talks to B again within the timeout; A, a peer that came once, does not.
+        network.advance(to: .zero + timeout - .seconds(60))
+        machineC.sendRequest(.ping, to: b.contact, mode: .expectResponse, now: network.now)
+        network.run()
+        #expect(network.responses(at: c.endpoint).count == 2)
+        // Past A's timeout and past the next once-a-minute sweep.
+        network.advance(to: .zero + timeout + .seconds(61))
+        #expect(machineB.sessionCount == 1)
+        #expect(machineB.hasSession(with: c.nodeID, at: c.endpoint, now: network.now))
+        #expect(!machineB.hasSession(with: a.nodeID, at: a.endpoint, now: network.now))
+    }
+
     @Test func sessionNoncesCarryTheCounterAndStopAtItsEnd() throws {
         let session = try Session(
             remoteID: a.nodeID,
