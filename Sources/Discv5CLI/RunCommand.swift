@@ -59,6 +59,8 @@ struct RunCommand: AsyncParsableCommand {
     var serveDir: String?
 
     func run() async throws {
+        // Before the node allocates its buffers: large ones are then mapped on their own.
+        HeapTrim.fixMmapThreshold()
         // Catch signals first: one that comes while the node starts must still stop it cleanly.
         let signals = TerminationSignals()
         defer { signals.cancel() }
