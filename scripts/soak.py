@@ -6,9 +6,9 @@ Usage (normally through `make soak MINUTES=N`):
     scripts/soak.py --discv5 .build/release/discv5 [--minutes 10] [--nodes 50] [--work DIR]
 
 What it does:
-- starts NODES `discv5 run` processes (node 0 is the bootnode of every other; each node also gets a
-  random earlier node), each with its own --data-dir and a --serve-dir holding hard links to shared
-  files (4 KiB to 32 MiB) plus one file of its own;
+- starts NODES `discv5 run` processes (node 0, started without bootnodes, is the bootnode of every
+  other; each node also gets up to --bootnodes random earlier nodes), each with its own --data-dir
+  and a --serve-dir holding hard links to shared files (4 KiB to 32 MiB) plus one file of its own;
 - churn: every few seconds a node (never node 0, never one of the long-lived RSS reference set)
   leaves with SIGTERM (exit code and shutdown time recorded) or SIGKILL, its data-dir files are
   checked to parse, and after a pause it rejoins with the same data dir and port; its node id must
@@ -19,6 +19,7 @@ What it does:
 - RSS of every process that lives through the whole run is sampled at the 5-minute mark (half-way
   for runs under 10 minutes) and at the end, both times idle: new transfers are held back until
   none is in flight, then --rss-settle seconds pass (longer than `discv5 run`'s 5 s heap trim);
+  the anonymous part (smaps_rollup) is reported beside it, to tell heap growth from file pages;
 - at the end every node gets SIGTERM; the summary goes to stdout and to WORK/summary.txt (and
   summary.json). Exit status 0 when no wrong data was seen, no RSS grew past 10 %, every SIGTERM
   ended with exit 0 and the state files parse; 1 otherwise.
@@ -71,6 +72,19 @@ def rss_kib(pid):
     return None
 
 
+def anonymous_kib(pid):
+    """Anonymous memory (heap, thread stacks, mappings of our own): RSS less the binary's and the
+    libraries' file pages, which the kernel may drop or bring back without the process doing anything."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as rollup:
+            for line in rollup:
+                if line.startswith("Anonymous:"):
+                    return int(line.split()[1])
+    except OSError:
+        return None
+    return None
+
+
 def free_port_block(count, start):
     """A run of `count` UDP ports from `start` on that are free right now."""
     port = start
@@ -103,7 +117,7 @@ class SoakNode:
         self.seq = 0
         self.generation = 0  # bumped at every leave, so a transfer can tell it raced with churn
         self.long_lived = False
-        self.rss_mark = None  # (pid, KiB) at the RSS mark
+        self.rss_mark = None  # (pid, RSS KiB, anonymous KiB) at the RSS mark
         self.rss_end = None
 
     @property
@@ -376,7 +390,8 @@ class Soak:
         time.sleep(self.args.rss_settle)
         for node in self.nodes:
             if node.long_lived and node.is_up:
-                setattr(node, attribute, (node.process.pid, rss_kib(node.process.pid)))
+                pid = node.process.pid
+                setattr(node, attribute, (pid, rss_kib(pid), anonymous_kib(pid)))
         self.paused.clear()
 
     def run(self):
@@ -391,16 +406,14 @@ class Soak:
         for node in self.nodes:
             node.long_lived = node.index == 0 or node.index % 2 == 1
         log(f"starting {args.nodes} nodes on 127.0.0.1:{base}-{base + args.nodes - 1}")
-        # A node admits inbound nodes only once it found enough live ones itself, so one fresh
-        # bootnode alone would leave the tables thin: each node also gets up to BOOTNODES earlier
-        # nodes, and node 0 restarts once everyone is up, bootstrapping from that many others.
+        # Node 0 starts with no bootnode (and an empty data dir), so it runs as a bootnode and
+        # admits every node that joins it. A joining node admits nodes that contact it only once
+        # its own queries found enough live ones, so each also gets up to BOOTNODES earlier nodes
+        # to start from, besides node 0.
         for node in self.nodes:
             earlier = self.nodes[1:node.index]
             extra = self.random.sample(earlier, min(len(earlier), args.bootnodes))
             self.start_node(node, ([] if node.index == 0 else [self.nodes[0].enr]) + [n.enr for n in extra])
-        self.leave(self.nodes[0], hard=False, counted=False)
-        others = self.random.sample(self.nodes[1:], min(len(self.nodes) - 1, args.bootnodes))
-        self.start_node(self.nodes[0], [n.enr for n in others])
         self.started = now()
         duration = args.minutes * 60
         mark = 300 if duration >= 600 else duration / 2
@@ -470,7 +483,8 @@ class Soak:
             if node.long_lived and node.rss_mark and node.rss_end and node.rss_mark[0] == node.rss_end[0]:
                 start, end = node.rss_mark[1], node.rss_end[1]
                 if start and end:
-                    deviations.append((node.index, start, end, (end - start) / start * 100))
+                    anonymous = (node.rss_mark[2], node.rss_end[2])
+                    deviations.append((node.index, start, end, (end - start) / start * 100, anonymous))
         worst = max(deviations, key=lambda item: abs(item[3]), default=None)
         over = [item for item in deviations if abs(item[3]) > 10]
         failed = sum(self.failures.values())
@@ -505,8 +519,8 @@ class Soak:
             f"RSS (KiB) of {len(deviations)} long-lived processes, idle (transfers paused, "
             f"{self.args.rss_settle:.0f} s settle) at {mark:.0f} s vs end:"
         )
-        for index, start, end, percent in deviations:
-            lines.append(f"  node {index:02d}: {start} -> {end} ({percent:+.1f} %)")
+        for index, start, end, percent, (anon_start, anon_end) in deviations:
+            lines.append(f"  node {index:02d}: {start} -> {end} ({percent:+.1f} %), anonymous {anon_start} -> {anon_end}")
         if worst:
             lines.append(
                 f"RSS max deviation: {worst[3]:+.1f} % (node {worst[0]}); over 10 %: {len(over)} processes"
@@ -529,7 +543,8 @@ class Soak:
                     "wrong_data": self.wrong_data, "churn": self.churn,
                     "shutdown_seconds": shutdown, "sigterm_exit_codes": {str(k): v for k, v in
                                                                          self.sigterm_exit_codes.items()},
-                    "rss_kib": [{"node": i, "mark": s, "end": e, "percent": p} for i, s, e, p in deviations],
+                    "rss_kib": [{"node": i, "mark": s, "end": e, "percent": p, "anonymous_mark": a[0],
+                                 "anonymous_end": a[1]} for i, s, e, p, a in deviations],
                     "final_lookup_nodes": lookup, "table_sizes": tables, "problems": self.problems, "passed": passed,
                 },
                 file, indent=1,

@@ -76,7 +76,9 @@ extension Node {
     }
 
     /// Looks up the nodes closest to `target` (iteratively, α = 3, through the table's nodes or
-    /// the bootnodes).
+    /// the bootnodes). It returns within ``Discv5EngineConfiguration/lookupTimeout`` (10 s by
+    /// default): a lookup still waiting on unresponsive nodes then ends with the closest nodes
+    /// that answered so far.
     ///
     /// - Parameters:
     ///   - target: The id to find the closest nodes to.

@@ -87,7 +87,9 @@ public final class Node: Sendable {
     ///   - configuration: Where to listen, what to advertise, the engine's settings.
     ///   - privateKey: The node's static key (its identity).
     ///   - bootnodes: Records to bootstrap from; the node pings them and looks up its own id.
-    ///     Records saved in ``NodeConfiguration/dataDirectory`` are added.
+    ///     Records saved in ``NodeConfiguration/dataDirectory`` are added. With none of either,
+    ///     the node is a bootnode: it admits nodes that contact it from the start (see
+    ///     ``NodeConfiguration/engine``).
     /// - Returns: The running node.
     /// - Throws: ``Discv5Error`` `bindFailed`, `invalidArgument` (a record that cannot be built)
     ///   or `storageFailed`.
@@ -154,9 +156,19 @@ public final class Node: Sendable {
                 if enrIP.isIPv4 { engineConfiguration.isIPv4EndpointFixed = true }
                 if enrIP.isIPv6 { engineConfiguration.isIPv6EndpointFixed = true }
             }
+            if !configuration.advertisesEndpoint {
+                // No endpoint in the record, ever: voting must not add one.
+                engineConfiguration.isIPv4EndpointFixed = true
+                engineConfiguration.isIPv6EndpointFixed = true
+            }
             let stored = directory?.storedNodes() ?? []
             let allBootnodes =
                 bootnodes + stored.filter { stored in !bootnodes.contains { $0.nodeID == stored.nodeID } }
+            if allBootnodes.isEmpty {
+                // Nothing to start from: this node is a bootnode. Its own queries can find no one,
+                // so the inbound threshold would never be reached and its table would stay empty.
+                engineConfiguration.table.inboundAdmissionThreshold = 0
+            }
             try await transport.submit { [engineConfiguration] engine, sink in
                 engine.start(
                     configuration: engineConfiguration,
@@ -355,7 +367,8 @@ public final class Node: Sendable {
         lifecycle.withLock { $0.persistTask = task }
     }
 
-    /// Our record: the listen (or advertised) endpoint, signed by our key.
+    /// Our record: the listen (or advertised) endpoint, none when the configuration says not to
+    /// advertise one, signed by our key.
     static func makeRecord(
         configuration: NodeConfiguration,
         privateKey: Secp256k1.PrivateKey,
@@ -378,6 +391,7 @@ public final class Node: Sendable {
             else { continue }
             addresses.append(address)
         }
+        if !configuration.advertisesEndpoint { addresses = [] }
         for address in addresses { builder.setUDPEndpoint(address, port: advertisedPort) }
         do {
             return try builder.sign(with: privateKey)

@@ -72,8 +72,22 @@ public struct NodeConfiguration: Sendable {
     /// The UDP port to advertise in our record. Default `nil`: the bound port.
     public var enrUDPPort: UInt16? = nil
 
+    /// Whether our record names our endpoint. Default `true`. Set it to `false` for a
+    /// short-lived client (a command-line query, a one-off transfer): the record then carries no
+    /// IP address or UDP port, whatever ``listen``, ``enrIP`` or endpoint voting say. Peers still
+    /// answer it, but none admits it to its routing table, where it would be served to others'
+    /// lookups as a live node for minutes after it is gone (a lookup pays a request timeout for
+    /// each such record it meets).
+    public var advertisesEndpoint = true
+
     /// The sans-I/O engine's settings (timeouts, table, lookups, voting). Default: the
     /// engine's documented defaults.
+    ///
+    /// A node started with no bootnodes and no records saved in ``dataDirectory`` runs as a
+    /// bootnode: its table admits nodes that contact it from the start
+    /// (``RoutingTableConfiguration/inboundAdmissionThreshold`` 0, as
+    /// ``Discv5EngineConfiguration/bootnode``). The anti-eclipse threshold counts nodes found by
+    /// our own queries, and a node that knows no one finds none: it would never admit anyone.
     public var engine = Discv5EngineConfiguration()
 
     /// How long a TALK handler may take before the request is answered with an empty

@@ -73,6 +73,9 @@ enum NodeOptions {
     }
 
     /// Runs `body` with a short-lived node with a fresh key, then shuts it down.
+    ///
+    /// Its record names no endpoint: the node is gone within seconds, so no peer should admit it
+    /// to its table and serve it to other nodes' lookups.
     static func withClientNode<Result: Sendable>(
         listen: NodeConfiguration.ListenAddress,
         logLevel: String,
@@ -81,6 +84,7 @@ enum NodeOptions {
     ) async throws -> Result {
         var configuration = NodeConfiguration(listen: listen)
         configuration.logger = try logger(level: logLevel)
+        configuration.advertisesEndpoint = false
         let node: Node
         do {
             node = try await Node.start(

@@ -17,6 +17,9 @@ struct RunCommand: AsyncParsableCommand {
             The key comes from --key, --key-file, or DATA_DIR/node.key (created with mode 0600 when \
             missing). The node's table and record seq are kept in the data directory (default ~/.discv5). \
             With --json the first stdout line is {"enr":…,"node_id":…,"listen":…}; logs go to stderr. \
+            Without --bootnode and with no table saved in the data directory the node runs as a bootnode: \
+            it admits nodes that contact it from the start (otherwise only once its own queries found \
+            enough live nodes). \
             On SIGINT or SIGTERM the node resets its uTP transfers (peers see them fail, never end short), \
             cancels running TALK handlers (waiting at most 1 s for them), saves its table and exits 0.
             """
@@ -37,7 +40,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("enr-udp"), help: "The UDP port to advertise (default: the bound port).")
     var enrUDP: UInt16?
 
-    @Option(name: .long, help: "A bootnode record (enr:…); repeat for more.")
+    @Option(name: .long, help: "A bootnode record (enr:…); repeat for more. None: run as a bootnode.")
     var bootnode: [String] = []
 
     @Option(name: .long, help: "The data directory (default ~/.discv5).")
@@ -56,6 +59,8 @@ struct RunCommand: AsyncParsableCommand {
     var serveDir: String?
 
     func run() async throws {
+        // Before the node allocates its buffers: large ones are then mapped on their own.
+        HeapTrim.fixMmapThreshold()
         // Catch signals first: one that comes while the node starts must still stop it cleanly.
         let signals = TerminationSignals()
         defer { signals.cancel() }

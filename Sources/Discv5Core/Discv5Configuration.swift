@@ -22,8 +22,17 @@ public struct Discv5Configuration: Sendable {
     /// sessions, which costs their peers one new handshake, never correctness.
     public var sessionCapacity: Int = 1024
 
-    /// A session unused for this long is forgotten. Default 24 h.
-    public var sessionIdleTimeout: Duration = .seconds(24 * 60 * 60)
+    /// A session unused for this long is forgotten (sessions are swept once a minute). Default
+    /// ``defaultSessionIdleTimeout`` (10 min).
+    public var sessionIdleTimeout: Duration = defaultSessionIdleTimeout
+    /// Default ``sessionIdleTimeout``: 10 min, twice the table's liveness check interval, so the
+    /// session with a node in our table (checked every 5 min, and checking us as often) never
+    /// idles out, while one with a peer that came once (a client fetching a value, a lookup
+    /// passing by) is gone 10 minutes later. With a day, as before, every new peer's session
+    /// (about 5 KB) stayed until ``sessionCapacity`` evicted it: a node serving short-lived
+    /// clients grew by about 5 MB over its first 1024 of them. A peer back after the timeout
+    /// costs one handshake.
+    public static let defaultSessionIdleTimeout: Duration = .seconds(600)
 
     /// The most challenges (sent WHOAREYOUs awaiting a handshake; "pending handshakes" on the
     /// recipient side) kept at once; the oldest is dropped beyond it. Default 1024: a challenge

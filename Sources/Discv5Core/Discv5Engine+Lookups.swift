@@ -15,7 +15,11 @@ extension Discv5Engine {
             seeds += bootnodes.filter { bootnode in !seeds.contains { $0.nodeID == bootnode.nodeID } }
         }
         let lookup = Lookup(target: target, localNodeID: localNodeID, seeds: seeds, configuration: configuration.lookup)
-        lookups[id] = LookupRun(lookup: lookup, origin: origin)
+        lookups[id] = LookupRun(
+            lookup: lookup,
+            origin: origin,
+            deadline: now.advanced(by: configuration.lookupTimeout)
+        )
         engineMetrics.lookupsStarted &+= 1
         advanceLookup(id, now: now)
         return id
@@ -54,6 +58,25 @@ extension Discv5Engine {
             lookups[id] = run
             return
         }
+        finishLookup(id, run)
+    }
+
+    /// Ends the lookups whose ``Discv5EngineConfiguration/lookupTimeout`` ran out, each with the
+    /// closest nodes that answered; answers to their queries still in flight are then ignored.
+    func expireLookups(now: Discv5Instant) {
+        guard let earliest = nextLookupDeadline, earliest <= now else { return }
+        for (id, run) in lookups where run.deadline <= now {
+            engineMetrics.lookupsTimedOut &+= 1
+            finishLookup(id, run)
+        }
+    }
+
+    /// The earliest lookup deadline, if any lookup runs.
+    var nextLookupDeadline: Discv5Instant? {
+        lookups.values.lazy.map(\.deadline).min()
+    }
+
+    private func finishLookup(_ id: OperationID, _ run: LookupRun) {
         lookups[id] = nil
         engineMetrics.lookupsCompleted &+= 1
         if case .user = run.origin {

@@ -68,7 +68,9 @@ extension Discv5Engine {
     /// when ``Discv5EngineConfiguration/maximumConcurrentLookups`` user lookups are running.
     ///
     /// Seeds are the table's closest live nodes (unverified ones, then bootnodes, while none
-    /// is live). Everything learned is offered to the routing table.
+    /// is live). Everything learned is offered to the routing table. The lookup completes
+    /// within ``Discv5EngineConfiguration/lookupTimeout`` (10 s): once the `k` closest nodes it
+    /// heard of answered, or at that deadline with the closest nodes that answered by then.
     ///
     /// - Parameters:
     ///   - target: The id to find the closest nodes to.

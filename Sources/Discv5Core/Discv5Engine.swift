@@ -42,8 +42,9 @@ import ENR
 ///   announcing a higher `enr-seq` than the record we hold fetches the new record (FINDNODE 0).
 /// - Endpoint voting: PONG `recipient` fields vote; a winning new endpoint is written into our
 ///   record, re-signed with `seq + 1`, unless the family's address was fixed by the user.
-/// - Lookups: any number at once, each with `α` = 3 FINDNODEs in flight; what they learn goes
-///   into the table. FINDNODE is answered with up to `k` live records per asked distance.
+/// - Lookups: any number at once, each with `α` = 3 FINDNODEs in flight, each ending within
+///   ``Discv5EngineConfiguration/lookupTimeout`` (10 s); what they learn goes into the table.
+///   FINDNODE is answered with up to `k` live records per asked distance.
 /// - Refresh: every ``Discv5EngineConfiguration/refreshInterval`` a lookup for a random target
 ///   (our own id while the table has few live nodes).
 ///
@@ -137,12 +138,13 @@ public final class Discv5Engine {
     }
 
     /// When ``handleTimeouts(now:)`` must next be called: the earliest of the protocol's request
-    /// timers, request re-tries, the next liveness check and the next refresh. Never `nil` (refresh always runs);
+    /// timers, request re-tries, lookup deadlines, the next liveness check and the next refresh. Never `nil` (refresh always runs);
     /// an instant in the past means "now".
     public var nextDeadline: Discv5Instant? {
         var deadline = nextRefresh
         if let protocolDeadline = machine.nextDeadline { deadline = min(deadline, protocolDeadline) }
         if let retry = scheduledRetries.lazy.map(\.due).min() { deadline = min(deadline, retry) }
+        if let lookupDeadline = nextLookupDeadline { deadline = min(deadline, lookupDeadline) }
         if livenessInFlight < configuration.maximumConcurrentLivenessChecks, let liveness = currentLivenessDeadline() {
             deadline = min(deadline, liveness)
         }
@@ -193,13 +195,14 @@ public final class Discv5Engine {
         bytes.withUnsafeBytes { handleDatagram($0, from: source, now: now) }
     }
 
-    /// Runs every timer that is due: request timeouts, liveness checks, refresh.
+    /// Runs every timer that is due: request timeouts, lookup deadlines, liveness checks, refresh.
     ///
     /// - Parameters:
     ///   - now: The current time.
     public func handleTimeouts(now: Discv5Instant) {
         machine.handleTimeouts(now: now)
         sendDueRetries(now: now)
+        expireLookups(now: now)
         if nextRefresh <= now {
             nextRefresh = now.advanced(by: configuration.refreshInterval)
             startRefresh(now: now)

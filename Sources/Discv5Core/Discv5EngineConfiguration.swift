@@ -39,6 +39,13 @@ public struct Discv5EngineConfiguration: Sendable {
     /// the engine starts itself at most one per interval, are not counted.
     public static let defaultMaximumConcurrentLookups = 16
 
+    /// The longest a lookup runs. Default 10 s. A lookup ends once the `k` closest nodes it has
+    /// heard of answered; each unresponsive candidate costs a request timeout (and one re-try)
+    /// before the next one is asked, so without a cap a lookup whose candidates are mostly
+    /// gone (records of nodes that left, still served by tables until their next liveness
+    /// check) would run for minutes. At the deadline it ends with the closest nodes that have
+    /// answered so far; on a healthy network it converges in a few round trips, far sooner.
+    public static let defaultLookupTimeout: Duration = .seconds(10)
     /// The protocol machine's settings. The default differs from ``Discv5Configuration``'s in
     /// one place: ``Discv5Configuration/maximumNodesPerResponse`` is
     /// ``defaultMaximumNodesPerResponse`` (48), so FINDNODE is answered with up to `k` records
@@ -60,6 +67,9 @@ public struct Discv5EngineConfiguration: Sendable {
     public var selfLookupThreshold: Int
     /// User lookups running at once. See ``defaultMaximumConcurrentLookups``.
     public var maximumConcurrentLookups: Int
+    /// The longest a lookup (user, bootstrap or refresh) runs; it then ends with the closest
+    /// nodes that answered. See ``defaultLookupTimeout``.
+    public var lookupTimeout: Duration
     /// Re-sends of the engine's own timed-out requests. See ``defaultTimeoutRetries``.
     public var timeoutRetries: Int
     /// The longest random pause before a re-send. See ``defaultTimeoutRetryJitter``.
@@ -77,6 +87,7 @@ public struct Discv5EngineConfiguration: Sendable {
     ///   - maximumConcurrentLivenessChecks: Liveness PINGs in flight at once.
     ///   - selfLookupThreshold: Live entries below which refresh looks up our own id.
     ///   - maximumConcurrentLookups: User lookups running at once.
+    ///   - lookupTimeout: The longest a lookup runs.
     ///   - timeoutRetries: Re-sends of the engine's own timed-out requests.
     ///   - timeoutRetryJitter: The longest random pause before a re-send.
     public init(
@@ -88,6 +99,7 @@ public struct Discv5EngineConfiguration: Sendable {
         maximumConcurrentLivenessChecks: Int = defaultMaximumConcurrentLivenessChecks,
         selfLookupThreshold: Int = defaultSelfLookupThreshold,
         maximumConcurrentLookups: Int = defaultMaximumConcurrentLookups,
+        lookupTimeout: Duration = defaultLookupTimeout,
         timeoutRetries: Int = defaultTimeoutRetries,
         timeoutRetryJitter: Duration = defaultTimeoutRetryJitter
     ) {
@@ -103,6 +115,7 @@ public struct Discv5EngineConfiguration: Sendable {
         self.maximumConcurrentLivenessChecks = maximumConcurrentLivenessChecks
         self.selfLookupThreshold = selfLookupThreshold
         self.maximumConcurrentLookups = maximumConcurrentLookups
+        self.lookupTimeout = lookupTimeout
         self.timeoutRetries = timeoutRetries
         self.timeoutRetryJitter = timeoutRetryJitter
     }

@@ -5,8 +5,11 @@
 public struct Discv5EngineMetrics: Sendable, Hashable {
     /// Lookups started (by the user, by bootstrapping and by refresh).
     public var lookupsStarted: UInt64 = 0
-    /// Lookups finished.
+    /// Lookups finished (those cut off by ``Discv5EngineConfiguration/lookupTimeout`` included).
     public var lookupsCompleted: UInt64 = 0
+    /// Lookups ended by ``Discv5EngineConfiguration/lookupTimeout`` before they converged,
+    /// with the closest nodes that had answered by then.
+    public var lookupsTimedOut: UInt64 = 0
     /// User lookups refused because ``Discv5EngineConfiguration/maximumConcurrentLookups`` were
     /// running.
     public var lookupsRefused: UInt64 = 0

@@ -12,4 +12,6 @@ struct LookupRun {
 
     var lookup: Lookup
     let origin: Origin
+    /// When the lookup ends whatever its state (``Discv5EngineConfiguration/lookupTimeout``).
+    let deadline: Discv5Instant
 }

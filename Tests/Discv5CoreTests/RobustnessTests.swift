@@ -113,6 +113,38 @@ struct RobustnessTests {
         #expect(cache.count == 1)
     }
 
+    @Test func aPeerThatCameOnceLosesItsSessionWithinMinutesWhileATablePeerKeepsIt() {
+        // A table peer is checked every liveness interval (and checks us as often): its session
+        // must outlive the gap between two checks.
+        let interval = RoutingTableConfiguration.defaultLivenessCheckInterval
+        #expect(Discv5Configuration.defaultSessionIdleTimeout > interval)
+        let c = TestNode(seed: 3, port: 30003)
+        let network = TestNetwork()
+        let machineA = a.machine(seed: 1)
+        let machineB = b.machine(seed: 2)
+        let machineC = c.machine(seed: 3)
+        network.add(machineA, at: a.endpoint)
+        network.add(machineB, at: b.endpoint)
+        network.add(machineC, at: c.endpoint)
+        machineA.sendRequest(.ping, to: b.contact, mode: .expectResponse, now: network.now)
+        machineC.sendRequest(.ping, to: b.contact, mode: .expectResponse, now: network.now)
+        network.run()
+        #expect(machineB.sessionCount == 2)
+        // C talks to B once per liveness interval, like a table peer; A came once (a client
+        // fetching a value) and never again.
+        for check in 1...2 {
+            network.advance(to: .zero + interval * check)
+            machineC.sendRequest(.ping, to: b.contact, mode: .expectResponse, now: network.now)
+            network.run()
+        }
+        #expect(network.responses(at: c.endpoint).count == 3)
+        // Eleven minutes after A's last packet, past the once-a-minute sweep: A's session is gone.
+        network.advance(to: .zero + .seconds(11 * 60 + 1))
+        #expect(machineB.sessionCount == 1)
+        #expect(machineB.hasSession(with: c.nodeID, at: c.endpoint, now: network.now))
+        #expect(!machineB.hasSession(with: a.nodeID, at: a.endpoint, now: network.now))
+    }
+
     @Test func sessionNoncesCarryTheCounterAndStopAtItsEnd() throws {
         let session = try Session(
             remoteID: a.nodeID,

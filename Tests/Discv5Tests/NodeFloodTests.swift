@@ -12,7 +12,11 @@ struct NodeFloodTests {
     static let floodSize = 200_000
 
     @Test func legitimatePingsSucceedAndBookkeepingStaysBounded() async throws {
-        try await withNodes(2) { nodes in
+        // The pings must get through the flood, not beat a clock: on a loaded 2-core machine the node can be
+        // starved past the default 1 s request timeout while it works through a full window of junk.
+        var configuration = testConfiguration()
+        configuration.engine.protocolConfiguration.requestTimeout = .seconds(5)
+        try await withNodes(2, configuration: configuration) { nodes in
             let (target, peer) = (nodes[0], nodes[1])
             // The session first: WHOAREYOU is rate-limited per source IP, and the flood shares
             // 127.0.0.1 with the peer, so a handshake during the flood may be refused by design.

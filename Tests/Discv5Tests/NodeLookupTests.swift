@@ -42,6 +42,57 @@ struct NodeLookupTests {
         }
     }
 
+    @Test func aNodeStartedWithoutBootnodesAdmitsTheNodesThatJoinIt() async throws {
+        // The default threshold (no `inboundFromStart`): nodes that contact a node first are
+        // admitted only once its own queries found enough live nodes, which a node that knows no
+        // one never does. Started with nothing to bootstrap from, it must act as a bootnode.
+        let bootnode = try await Node.start(
+            configuration: testConfiguration(inboundFromStart: false),
+            privateKey: Secp256k1.PrivateKey()
+        )
+        let joiner = try await Node.start(
+            configuration: testConfiguration(inboundFromStart: false),
+            privateKey: Secp256k1.PrivateKey(),
+            bootnodes: [bootnode.localRecord]
+        )
+        let admitted = await eventually {
+            await bootnode.tableRecords().contains { $0.nodeID == joiner.nodeID }
+        }
+        #expect(admitted, "the bootnode never admitted the node that joined it")
+        // The joiner had a bootnode, so it keeps the anti-eclipse threshold: the one node it
+        // found is below it, and a node contacting it first is not admitted.
+        let stranger = try await Node.start(
+            configuration: testConfiguration(inboundFromStart: false),
+            privateKey: Secp256k1.PrivateKey(),
+            bootnodes: [bootnode.localRecord]
+        )
+        _ = try await stranger.ping(joiner.localRecord)
+        #expect(await !joiner.tableRecords(onlyLive: false).contains { $0.nodeID == stranger.nodeID })
+        for node in [stranger, joiner, bootnode] { await node.shutdown() }
+    }
+
+    @Test func aNodeThatAdvertisesNoEndpointIsAnsweredButNeverAdmitted() async throws {
+        try await withNodes(1) { servers in
+            let server = servers[0]
+            var quiet = testConfiguration()
+            quiet.advertisesEndpoint = false
+            let client = try await Node.start(configuration: quiet, privateKey: Secp256k1.PrivateKey())
+            let advertising = try await Node.start(
+                configuration: testConfiguration(),
+                privateKey: Secp256k1.PrivateKey()
+            )
+            #expect(client.localRecord.udpEndpoint == nil && client.localRecord.udp6Endpoint == nil)
+            // Both are answered; the server takes a node that contacted it into its table as soon
+            // as the handshake completes, so by the time PONG arrives the decision is made.
+            _ = try await client.ping(server.localRecord)
+            _ = try await advertising.ping(server.localRecord)
+            let table = await server.tableRecords(onlyLive: false).map(\.nodeID)
+            #expect(table.contains(advertising.nodeID))
+            #expect(!table.contains(client.nodeID))
+            for node in [client, advertising] { await node.shutdown() }
+        }
+    }
+
     @Test func nodeDataDirectoryKeepsSeqAndTableAcrossRestarts() async throws {
         let path = "/tmp/discv5-node-\(UInt64.random(in: 0...UInt64.max))"
         let directory = NodeDataDirectory(path: path)

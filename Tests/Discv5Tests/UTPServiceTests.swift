@@ -31,6 +31,14 @@ struct UTPServiceTests {
         }
     }
 
+    /// Room for handlers that build their test data before answering (megabytes, or twenty at once): in a
+    /// debug build on a loaded machine they can outlive the default 400 ms handler deadline, and the node
+    /// (correctly) answers them empty; the request that waits for them needs room too.
+    static let roomy: @Sendable (inout NodeConfiguration) -> Void = {
+        $0.talkHandlerDeadline = .seconds(20)
+        $0.engine.protocolConfiguration.requestTimeout = .seconds(30)
+    }
+
     /// A asks B for `size` bytes; B serves them over uTP; A reads to the end.
     static func fetch(
         _ a: Node,
@@ -63,10 +71,7 @@ struct UTPServiceTests {
     func listenerWrites(size: Int) async throws {
         var utp = UTPServiceConfiguration()
         utp.connection.closedLinger = .milliseconds(200)
-        // The handler builds its test data before answering: 2 MiB in a debug build on a loaded machine can
-        // outlive the default 400 ms handler deadline, and the node (correctly) answers it empty.
-        let roomy: (inout NodeConfiguration) -> Void = { $0.talkHandlerDeadline = .seconds(10) }
-        try await withPair(utp: utp, configure: roomy) { a, b, _ in
+        try await withPair(utp: utp, configure: Self.roomy) { a, b, _ in
             let bytes = try await Self.fetch(a, from: b, size: size, seed: UInt64(size))
             #expect(bytes.count == size)
             #expect(SHA256.hash(bytes) == SHA256.hash(testBytes(count: size, seed: UInt64(size))))
@@ -143,14 +148,7 @@ struct UTPServiceTests {
     func concurrentTransfers() async throws {
         var utp = UTPServiceConfiguration()
         utp.maximumConnectionsPerPeer = 32
-        // Twenty handlers each build 128 KiB of test data before answering; on a loaded machine in
-        // a debug build the later ones outlive the default 400 ms handler deadline and the node
-        // (correctly) answers them empty. Give them, and the requests, room.
-        let roomy: (inout NodeConfiguration) -> Void = {
-            $0.talkHandlerDeadline = .seconds(20)
-            $0.engine.protocolConfiguration.requestTimeout = .seconds(30)
-        }
-        try await withPair(limit: .seconds(90), utp: utp, configure: roomy) { a, b, _ in
+        try await withPair(limit: .seconds(90), utp: utp, configure: Self.roomy) { a, b, _ in
             try await withThrowingTaskGroup(of: Bool.self) { group in
                 for index in 0..<20 {
                     group.addTask {
