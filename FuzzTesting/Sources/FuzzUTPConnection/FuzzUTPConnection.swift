@@ -27,6 +27,7 @@ private struct Run {
         var configuration = UTPMultiplexer<Int>.Configuration()
         configuration.maximumConnections = 8
         configuration.maximumConnectionsPerPeer = 4
+        configuration.maximumLingeringConnections = 4
         configuration.acceptsUnexpectedConnections = self.input.bool()
         configuration.refusal = self.input.bool() ? .reset : .drop
         configuration.connection.receiveWindow = 64 << 10
@@ -200,7 +201,15 @@ private struct Run {
             if case .connection(let handle, .readable) = event { _ = mux.read(from: handle) }
         }
         while peer?.pollEvent() != nil {}
-        precondition(mux.count <= mux.configuration.maximumConnections, "connection limit exceeded")
+        // Lingering entries (closed, nothing left to read) sit outside the connection limit; the oldest
+        // are forgotten at the next admission, so at most the two limits together are ever held.
+        let limits = mux.configuration
+        precondition(mux.activeConnectionCount <= limits.maximumConnections, "connection limit exceeded")
+        precondition(
+            mux.count <= limits.maximumConnections + limits.maximumLingeringConnections,
+            "lingering connections beyond their bound"
+        )
+        precondition(mux.count == mux.activeConnectionCount + mux.lingeringCount, "entries miscounted")
     }
 }
 
