@@ -19,8 +19,9 @@ public protocol DatagramHandler: AnyObject, SendableMetatype {
     ///   - sink: Queue replies here; they are flushed at the end of the read batch.
     func received(_ datagram: ReceivedDatagram, sink: inout DatagramSink)
 
-    /// Called once after each read batch (one readiness event's worth of datagrams). Engines flush deferred
-    /// work here, such as one ACK per connection per batch.
+    /// Called once after each read batch: one readiness event's worth of datagrams, or
+    /// ``DatagramTransportConfiguration/maximumBatchDatagrams`` of them when the event brings more. Engines
+    /// flush deferred work here, such as one ACK per connection per batch.
     ///
     /// - Parameters:
     ///   - sink: Queue datagrams here; the transport flushes right after this call.

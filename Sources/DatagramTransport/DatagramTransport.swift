@@ -177,6 +177,9 @@ public final class DatagramTransport<Handler: DatagramHandler>: Sendable {
         guard configuration.readsPerBatch >= 1 else {
             throw DatagramTransportError.invalidConfiguration("readsPerBatch must be at least 1")
         }
+        guard configuration.maximumBatchDatagrams >= 1 else {
+            throw DatagramTransportError.invalidConfiguration("maximumBatchDatagrams must be at least 1")
+        }
         guard configuration.receiveBufferSize >= 0, configuration.sendBufferSize >= 0 else {
             throw DatagramTransportError.invalidConfiguration("buffer sizes must not be negative")
         }

@@ -12,6 +12,9 @@ final class TransportCore<Handler: DatagramHandler> {
     private let store: StatisticsStore
     private let eventLoop: any EventLoop
     private let maximumDatagramSize: Int
+    private let maximumBatchDatagrams: Int
+    /// Datagrams handed to the handler since its last ``DatagramHandler/receiveBatchEnded(sink:)``.
+    private var deliveredInBatch = 0
     private let logger: Logger
     private var scheduled: Scheduled<Void>?
     private var scheduledDeadline: ContinuousClock.Instant?
@@ -33,6 +36,7 @@ final class TransportCore<Handler: DatagramHandler> {
         self.store = store
         self.eventLoop = eventLoop
         self.maximumDatagramSize = configuration.maximumDatagramSize
+        self.maximumBatchDatagrams = configuration.maximumBatchDatagrams
         self.logger = configuration.logger
         self.openChannels = channelCount
         for sender in [outbound.ipv4, outbound.ipv6] {
@@ -73,13 +77,23 @@ final class TransportCore<Handler: DatagramHandler> {
         self.counters.values.datagramsReceived += 1
         self.counters.values.bytesReceived += UInt64(bytes.count)
         self.handler.received(ReceivedDatagram(bytes: bytes, source: source), sink: &sink)
+        self.deliveredInBatch += 1
+        if self.deliveredInBatch >= self.maximumBatchDatagrams, !self.isClosed {
+            // A long readiness event is cut into batches, so ACKs and replies leave while it is read.
+            self.endBatch(sink: &sink)
+        }
     }
 
-    /// The end of a read batch.
+    /// The end of a read batch (one readiness event's worth of reads).
     func readBatchEnded() {
         guard !self.isClosed else { return }
-        self.counters.values.receiveBatches += 1
         var sink = DatagramSink(self.outbound)
+        self.endBatch(sink: &sink)
+    }
+
+    private func endBatch(sink: inout DatagramSink) {
+        self.deliveredInBatch = 0
+        self.counters.values.receiveBatches += 1
         self.handler.receiveBatchEnded(sink: &sink)
         self.finishCallback()
     }

@@ -137,6 +137,42 @@ struct DatagramTransportTests {
         await receiver.close()
     }
 
+    @Test
+    func cutsALongReadIntoBatchesOfTheConfiguredSize() async throws {
+        // One burst of 200 equal datagrams (one GSO run when the kernel offers it, read back coalesced):
+        // the receiver must still see a batch end after at most 8 of them, and its replies must leave.
+        let receiver = try await self.bind(RecordingHandler(acknowledgeBatches: true)) { configuration in
+            configuration.maximumBatchDatagrams = 8
+        }
+        let sender = try await self.bind(RecordingHandler())
+        let target = receiver.localEndpoint
+        try await sender.submit { _, sink in
+            for index in 0..<200 {
+                sink.send([UInt8](repeating: UInt8(truncatingIfNeeded: index), count: 500), to: target)
+            }
+        }
+        try await waitUntil("200 datagrams at the receiver") { try await self.receivedCount(receiver) == 200 }
+        let (events, batchEnds) = try await receiver.submit { handler, _ in (handler.events, handler.batchEnds) }
+        var run = 0
+        var longestRun = 0
+        for event in events {
+            if case .received = event {
+                run += 1
+                longestRun = max(longestRun, run)
+            } else if event == .batchEnded {
+                run = 0
+            }
+        }
+        #expect(longestRun <= 8)
+        #expect(batchEnds >= 25)
+        #expect(receiver.statistics.receiveBatches == UInt64(batchEnds))
+        try await waitUntil("one acknowledgement per batch at the sender") {
+            try await self.receivedCount(sender) == batchEnds
+        }
+        await sender.close()
+        await receiver.close()
+    }
+
     // MARK: execute, submit, close
 
     @Test
@@ -291,6 +327,11 @@ struct DatagramTransportTests {
     func rejectsInvalidConfiguration() async throws {
         var configuration = DatagramTransportConfiguration(binding: .ipv4(host: "127.0.0.1", port: 0))
         configuration.vectorReadMessageCount = 0
+        await #expect(throws: DatagramTransportError.self) {
+            _ = try await DatagramTransport.bind(configuration: configuration, handler: RecordingHandler())
+        }
+        configuration.vectorReadMessageCount = 64
+        configuration.maximumBatchDatagrams = 0
         await #expect(throws: DatagramTransportError.self) {
             _ = try await DatagramTransport.bind(configuration: configuration, handler: RecordingHandler())
         }
