@@ -4,7 +4,8 @@
 # processes on 127.0.0.1: `discv5 run --serve-dir` serves it, `discv5 get --parallel COUNT` fetches it
 # COUNT times at once (32 transfers at a time, the rest queued) and checks every copy's SHA-256.
 # The LAST stdout line is one JSON object (the client's exit status is the script's):
-#   {"name":"concurrent","transfers":…,"completed":…,"failed":…,"bytes":…,"seconds":…,"mib_per_s":…}
+#   {"name":"concurrent","transfers":…,"completed":…,"failed":…,"bytes":…,"seconds":…,"mib_per_s":…,
+#    "utp_packets_received":…,"utp_packets_sent":…,"datagrams_received":…,"datagrams_sent":…} (the client's counts)
 # Usage: scripts/bench-concurrent.sh [COUNT=1000] [SIZE_MB=1] [PORT=47300]
 set -euo pipefail
 count=${1:-1000}
@@ -29,6 +30,7 @@ status=0
 line=$(tail -n 1 "$work/get.json")
 [ -n "$line" ] || { echo "bench-concurrent: the client printed nothing (exit $status)" >&2; exit 1; }
 field() { echo "$line" | sed -E "s/.*\"$1\":([^,}]+).*/\1/"; }
-printf '{"name":"concurrent","transfers":%s,"completed":%s,"failed":%s,"bytes":%s,"seconds":%s,"mib_per_s":%s}\n' \
-    "$(field transfers)" "$(field completed)" "$(field failed)" "$(field bytes)" "$(field seconds)" "$(field mib_per_s)"
+printf '{"name":"concurrent","transfers":%s,"completed":%s,"failed":%s,"bytes":%s,"seconds":%s,"mib_per_s":%s,"utp_packets_received":%s,"utp_packets_sent":%s,"datagrams_received":%s,"datagrams_sent":%s}\n' \
+    "$(field transfers)" "$(field completed)" "$(field failed)" "$(field bytes)" "$(field seconds)" "$(field mib_per_s)" \
+    "$(field utp_packets_received)" "$(field utp_packets_sent)" "$(field datagrams_received)" "$(field datagrams_sent)"
 exit "$status"

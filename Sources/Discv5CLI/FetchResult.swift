@@ -29,6 +29,8 @@ struct FetchResult: Sendable {
             "transport": self.statistics == nil ? "inline" : "utp",
             "rtt_ms": self.rttMilliseconds,
             "retransmissions": self.statistics?.retransmissions,
+            "packets_received": self.statistics?.packetsReceived,
+            "packets_sent": self.statistics?.packetsSent,
         ]
     }
 

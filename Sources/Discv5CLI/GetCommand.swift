@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 
 import ArgumentParser
+import DatagramTransport
 import Discv5
 import ENR
 import Foundation
@@ -31,7 +32,9 @@ struct GetCommand: AsyncParsableCommand {
             busy peer is retried with backoff. Every copy is hashed with SHA-256 and discarded (--out and \
             --trace are refused); --sha256 HEX makes a copy with another digest count as failed. One line \
             sums it up; with --json {"transfers":…,"completed":…,"failed":…,"bytes":…,"seconds":…,\
-            "mib_per_s":…,"sha256":…}, where --timeout applies to each copy. Exit 1 when any copy failed.
+            "mib_per_s":…,"sha256":…,"utp_packets_received":…,"utp_packets_sent":…,"datagrams_received":…,\
+            "datagrams_sent":…} (the client's packet counts show the ACK cost), where --timeout applies to \
+            each copy. Exit 1 when any copy failed.
             """
     )
 
@@ -119,7 +122,7 @@ struct GetCommand: AsyncParsableCommand {
         }
         let listen = try NodeOptions.ephemeralListen(for: record, override: client.listen)
         let outcome = try await NodeOptions.withClientNode(listen: listen, logLevel: client.logLevel) { node in
-            await ParallelFetch.run(
+            var outcome = await ParallelFetch.run(
                 client: GetDataClient(
                     node: node,
                     maximumLength: maxBytes,
@@ -133,6 +136,12 @@ struct GetCommand: AsyncParsableCommand {
                 expectedSHA256: expected,
                 timeout: .seconds(timeout)
             )
+            let metrics = await node.metricsSnapshot()
+            outcome.utpPacketsReceived = metrics.utpPacketsReceived
+            outcome.utpPacketsSent = metrics.utpPacketsSent
+            outcome.datagramsReceived = metrics.transport.datagramsReceived
+            outcome.datagramsSent = metrics.transport.datagramsSent
+            return outcome
         }
         if client.json {
             printJSON(outcome.json)

@@ -19,6 +19,13 @@ enum ParallelFetch {
         var digests: Set<String> = []
         /// The first failure, for the summary line.
         var firstError: String?
+        /// uTP packets the client received (DATA, FIN) and sent (mostly STATE: its ACKs), each one
+        /// TALKREQ, over the whole run.
+        var utpPacketsReceived: UInt64 = 0
+        var utpPacketsSent: UInt64 = 0
+        /// UDP datagrams the client received and sent (TALKREQs, their TALKRESPs, handshakes).
+        var datagramsReceived: UInt64 = 0
+        var datagramsSent: UInt64 = 0
 
         var mebibytesPerSecond: Double { self.seconds > 0 ? Double(self.bytes) / self.seconds / 1_048_576 : 0 }
 
@@ -32,6 +39,10 @@ enum ParallelFetch {
                 "mib_per_s": self.mebibytesPerSecond,
                 "sha256": self.digests.count == 1 ? self.digests.first : nil,
                 "error": self.firstError,
+                "utp_packets_received": self.utpPacketsReceived,
+                "utp_packets_sent": self.utpPacketsSent,
+                "datagrams_received": self.datagramsReceived,
+                "datagrams_sent": self.datagramsSent,
             ]
         }
 
