@@ -41,6 +41,7 @@ let package = Package(
                 .product(name: "UTP", package: "swift-discv5"),
                 .product(name: "Discv5Testing", package: "swift-discv5"),
                 .product(name: "Discv5Core", package: "swift-discv5"),
+                .product(name: "Discv5Crypto", package: "swift-discv5"),
             ],
             swiftSettings: strictSettings
         ),
