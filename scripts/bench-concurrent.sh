@@ -16,7 +16,8 @@ swift build -c release --product discv5 >&2
 bin=$(swift build -c release --show-bin-path)
 work=$(mktemp -d)
 server=""
-trap '[ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$work"' EXIT
+# The server saves its state on SIGTERM: wait for it to exit before removing its data directory.
+trap 'if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi; rm -rf "$work"' EXIT
 mkdir "$work/serve"
 head -c $((size_mb * 1000000)) /dev/urandom > "$work/serve/blob"
 sha=$(sha256sum "$work/serve/blob" | cut -d " " -f 1)

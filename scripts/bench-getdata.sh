@@ -22,7 +22,8 @@ fi
 bin=$(swift build -c release --show-bin-path)
 work=$(mktemp -d)
 server=""
-trap '[ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$work"' EXIT
+# The server saves its state on SIGTERM: wait for it to exit before removing its data directory.
+trap 'if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi; rm -rf "$work"' EXIT
 mkdir "$work/serve"
 head -c $((size_mb * 1000000)) /dev/urandom > "$work/serve/blob"
 "$bin/discv5" run --listen "127.0.0.1:$port" --serve-dir "$work/serve" --data-dir "$work/data" --json \
