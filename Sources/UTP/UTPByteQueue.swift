@@ -149,8 +149,12 @@ final class UTPStoragePool: Sendable {
 
     /// Keeps a buffer of at least ``minimumCapacity`` bytes when the bounds leave room, or in place of
     /// a smaller kept one when they do not; otherwise lets it be freed.
+    ///
+    /// Only power-of-two sizes are kept: a queue indexes its ring with a mask of its capacity.
     func give(_ buffer: [UInt8]) {
-        guard buffer.count >= Self.minimumCapacity, buffer.count <= self.maximumBytes else { return }
+        guard buffer.count >= Self.minimumCapacity, buffer.count <= self.maximumBytes,
+            buffer.count.nonzeroBitCount == 1
+        else { return }
         self.kept.withLock { kept in
             while kept.buffers.count >= self.maximumBuffers || kept.bytes + buffer.count > self.maximumBytes {
                 guard let smallest = kept.buffers.indices.min(by: { kept.buffers[$0].count < kept.buffers[$1].count }),

@@ -84,10 +84,12 @@ struct UTPByteQueueTests {
         pool.give([UInt8](repeating: 0, count: 1 << 20))
         #expect(pool.occupancy.bytes == 3 << 20)
 
-        // Larger than the whole budget, or below the minimum: never kept.
+        // Larger than the whole budget, below the minimum, or not a power of two (a queue masks its
+        // ring indices with its capacity): never kept.
         let tiny = UTPStoragePool(maximumBuffers: 3, maximumBytes: 1 << 20)
         tiny.give([UInt8](repeating: 0, count: 2 << 20))
         tiny.give([UInt8](repeating: 0, count: UTPStoragePool.minimumCapacity - 1))
+        tiny.give([UInt8](repeating: 0, count: 100_000))
         #expect(tiny.occupancy.buffers == 0)
 
         // Taking asks for a size: the largest kept buffer is handed out only when it is big enough.
